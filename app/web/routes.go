@@ -1,0 +1,38 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/undersign/undersign/views"
+)
+
+// requiredViews lists every template a handler renders; New fails when one
+// is missing.
+var requiredViews = []string{
+	"layouts/base", "errors/error", "public/index", "public/statement",
+}
+
+// routes is undersign's one route table.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(requestid.New())
+	app.Use(s.logRequests)
+	app.Use(s.securityHeaders)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Use("/static", filesystem.New(filesystem.Config{
+		Root: views.HTTPStatic(), MaxAge: 3600,
+	}))
+
+	app.Get("/", s.index)
+	app.Get("/s/:slug", s.statementPage)
+
+	app.Use(s.notFound)
+}
+
+func (s *Server) notFound(c *fiber.Ctx) error { return errNotFound }
