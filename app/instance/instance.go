@@ -64,10 +64,20 @@ func New(ctx context.Context, o Options) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	in.Web, err = web.New(web.Deps{
+	deps := web.Deps{
 		Config: o.Config, Store: in.Store, Keys: in.Keys, Logger: o.Logger,
 		Migrations: migr, Metrics: o.Metrics,
-	})
+	}
+	if deps.Sign, err = in.buildSign(ctx); err != nil {
+		return nil, err
+	}
+	if deps.Admin, err = in.buildAdmin(ctx); err != nil {
+		return nil, err
+	}
+	if deps.List, err = in.buildList(ctx); err != nil {
+		return nil, err
+	}
+	in.Web, err = web.New(deps)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,10 @@ func (s *Server) routes() {
 	app.Get("/", s.index)
 	app.Get("/s/:slug", s.statementPage)
 
+	s.signRoutes(app)  // sign.go: the sign form, CAPTCHA, confirmation, withdrawal, privacy
+	s.adminRoutes(app) // admin.go: login, dashboard, moderation, audit
+	s.listRoutes(app)  // list.go: public list, JSON API, embeds, badge, feed
+
 	app.Use(s.notFound)
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,10 @@ type Deps struct {
 	Logger     *slog.Logger
 	Migrations Migrations
 	Metrics    *Metrics // nil: no metrics are recorded
+
+	Sign  SignServices
+	Admin AdminServices
+	List  ListServices
 }
 
 // Server serves undersign over HTTP.
@@ -47,6 +52,10 @@ type Server struct {
 	metrics  *Metrics
 	views    *html.Engine
 	draining atomic.Bool
+
+	sign  SignServices
+	admin AdminServices
+	list  ListServices
 }
 
 // New builds the server and its routes. A missing template is an error
@@ -57,7 +66,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: d.Config, store: d.Store, keys: d.Keys, log: d.Logger,
-		migr: d.Migrations, metrics: d.Metrics, views: engine}
+		migr: d.Migrations, metrics: d.Metrics, views: engine,
+		sign: d.Sign, admin: d.Admin, list: d.List}
 	s.app = fiber.New(s.fiberConfig())
 	s.routes()
 	return s, nil
@@ -94,7 +104,7 @@ func loadViews() (*html.Engine, error) {
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("load views: %w", err)
 	}
-	for _, name := range requiredViews {
+	for _, name := range slices.Concat(requiredViews, signViews, adminViews, listViews) {
 		if engine.Templates.Lookup(name) == nil {
 			return nil, fmt.Errorf("load views: template %q is missing", name)
 		}
