@@ -12,6 +12,7 @@ import (
 
 	"github.com/undersign/undersign/app/config"
 	"github.com/undersign/undersign/app/db"
+	"github.com/undersign/undersign/app/events"
 	"github.com/undersign/undersign/app/keys"
 	"github.com/undersign/undersign/app/statements"
 	"github.com/undersign/undersign/app/store"
@@ -37,6 +38,9 @@ type Instance struct {
 	Keys   *keys.Ring
 	Web    *web.Server
 	Log    *slog.Logger
+	// Events tells the public list when moderation or signing changed a
+	// statement's signatures.
+	Events *events.Bus
 
 	workers []Worker
 	wg      sync.WaitGroup
@@ -50,7 +54,7 @@ type Worker struct {
 
 // New assembles an instance. The database must be migrated.
 func New(ctx context.Context, o Options) (*Instance, error) {
-	in := &Instance{Config: o.Config, DB: o.DB, Store: store.New(o.DB), Log: o.Logger}
+	in := &Instance{Config: o.Config, DB: o.DB, Store: store.New(o.DB), Log: o.Logger, Events: events.New()}
 	var err error
 	if in.Keys, err = in.keyRing(ctx); err != nil {
 		return nil, err

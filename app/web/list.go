@@ -1,6 +1,10 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/undersign/undersign/models"
+)
 
 // ListServices are what the public-list handlers need; the instance builds them.
 type ListServices struct{}
@@ -9,3 +13,6 @@ type ListServices struct{}
 var listViews = []string{}
 
 func (s *Server) listRoutes(app *fiber.App) {}
+
+// signatorySummary returns the data of the signatory count and latest signatories shown under the statement, or nil.
+func (s *Server) signatorySummary(c *fiber.Ctx, st *models.Statement) (any, error) { return nil, nil }

@@ -31,6 +31,10 @@ type statementView struct {
 	Statement *models.Statement
 	Body      template.HTML
 	Now       time.Time
+	// Sign is the sign form's data (sign.go), Signatories the short list
+	// and count (list.go); each is nil when there is nothing to show.
+	Sign        any
+	Signatories any
 }
 
 // statementPage shows a statement's text; drafts are not public.
@@ -43,7 +47,14 @@ func (s *Server) statementPage(c *fiber.Ctx) error {
 	v.Lang = st.Lang
 	v.OGType = "article"
 	v.Description = truncateRunes(firstNonEmpty(st.Preface, st.Body), 200)
-	v.Data = statementView{Statement: st, Body: statements.Render(st.Body), Now: time.Now()}
+	view := statementView{Statement: st, Body: statements.Render(st.Body), Now: time.Now()}
+	if view.Sign, err = s.signForm(c, st); err != nil {
+		return err
+	}
+	if view.Signatories, err = s.signatorySummary(c, st); err != nil {
+		return err
+	}
+	v.Data = view
 	return c.Render("public/statement", v, "layouts/base")
 }
 
