@@ -34,6 +34,7 @@ type Config struct {
 	WriteTimeout    time.Duration `env:"WRITE_TIMEOUT" envDefault:"15s" flag:"write-timeout" usage:"HTTP write timeout"`
 	IdleTimeout     time.Duration `env:"IDLE_TIMEOUT" envDefault:"60s" flag:"idle-timeout" usage:"HTTP keep-alive idle timeout"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s" flag:"shutdown-timeout" usage:"how long in-flight requests may take to finish on shutdown"`
+	DrainDelay      time.Duration `env:"DRAIN_DELAY" envDefault:"2s" flag:"drain-delay" usage:"on shutdown, how long /readyz answers 503 while requests are still served, so load balancers move away first"`
 	BodyLimit       int           `env:"BODY_LIMIT" envDefault:"65536" flag:"body-limit" usage:"largest accepted request body, in bytes"`
 	SignRateIP      string        `env:"SIGN_RATE_IP" envDefault:"5/10m" flag:"sign-rate-ip" usage:"sign submissions allowed per client IP, as count/window"`
 	SignRateDomain  string        `env:"SIGN_RATE_DOMAIN" envDefault:"20/1h" flag:"sign-rate-domain" usage:"sign submissions allowed per email domain, as count/window"`

@@ -70,7 +70,14 @@ func serve(cmd *cobra.Command, noMigrate bool) error {
 		return err
 	case <-ctx.Done():
 	}
-	e.log.Info("shutting down", "timeout", e.cfg.ShutdownTimeout)
+	e.log.Info("shutting down", "drain", e.cfg.DrainDelay, "timeout", e.cfg.ShutdownTimeout)
+	in.Web.Drain()
+	select {
+	case <-time.After(e.cfg.DrainDelay):
+	case err := <-served:
+		stopWork()
+		return err
+	}
 	err = in.Web.Shutdown(e.cfg.ShutdownTimeout)
 	stopWork()
 	in.StopWorkers(5 * time.Second)
