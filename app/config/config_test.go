@@ -90,3 +90,15 @@ func TestEveryFieldHasAFlag(t *testing.T) {
 		seen[f.Flag] = true
 	}
 }
+
+func TestREADMEListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range config.Fields() {
+		if !strings.Contains(string(readme), "`"+config.Prefix+f.Var+"`") {
+			t.Errorf("README.md does not document %s%s", config.Prefix, f.Var)
+		}
+	}
+}
