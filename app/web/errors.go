@@ -11,11 +11,13 @@ import (
 )
 
 // Error is an error with the status and the message a client may see; the
-// wrapped error is only logged.
+// wrapped error is only logged. ID, when set, is the message id that
+// translates Msg.
 type Error struct {
 	Status int
 	Msg    string
 	Err    error
+	ID     string
 }
 
 func (e *Error) Error() string {
@@ -27,14 +29,24 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-var errNotFound = &Error{Status: fiber.StatusNotFound, Msg: "There is nothing at this address."}
+var errNotFound = &Error{Status: fiber.StatusNotFound, Msg: "There is nothing at this address.", ID: "error.not_found.message"}
 
-const unavailableMsg = "The service is busy or briefly unavailable. Nothing was lost: please try again in a few seconds."
+var (
+	errUnavailable = &Error{Status: fiber.StatusServiceUnavailable, ID: "error.unavailable.message",
+		Msg: "The service is busy or briefly unavailable. Nothing was lost: please try again in a few seconds."}
+	errInternal = &Error{Status: fiber.StatusInternalServerError, ID: "error.internal.message",
+		Msg: "Something went wrong on our side. Please try again."}
+)
 
 // handleError is fiber's one error handler: it maps an error to a status,
 // logs what clients must not see, and answers with a page or JSON.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	status, msg := classify(err)
+	public := classify(err)
+	status, msg := public.Status, public.Msg
+	loc := s.locale(c)
+	if public.ID != "" {
+		msg = loc.T(public.ID)
+	}
 	if status >= 500 {
 		s.log.Error("request failed", "id", requestID(c), "path", c.Path(), "status", status, "err", err)
 	}
@@ -45,9 +57,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if wantsJSON(c) {
 		return c.JSON(fiber.Map{"error": msg})
 	}
-	v := s.page(c, headingFor(status))
+	heading := loc.T(headingFor(status))
+	v := s.page(c, heading)
 	v.NoIndex = true
-	v.Data = errorPage{Heading: headingFor(status), Message: msg}
+	v.Data = errorPage{Heading: heading, Message: msg}
 	if rerr := c.Render("errors/error", v, "layouts/base"); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		return c.SendString(msg)
@@ -57,53 +70,54 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 
 type errorPage struct{ Heading, Message string }
 
-func classify(err error) (int, string) {
+// classify turns err into what a client may see of it.
+func classify(err error) *Error {
 	var e *Error
 	var fe *fiber.Error
 	var netErr net.Error
 	switch {
 	case errors.As(err, &e):
-		return e.Status, e.Msg
+		return e
 	case errors.As(err, &fe):
-		return fe.Code, publicFiberMessage(fe)
+		return publicFiberError(fe)
 	case errors.Is(err, db.ErrNotFound):
-		return fiber.StatusNotFound, errNotFound.Msg
+		return errNotFound
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr), db.IsUnavailable(err):
-		return fiber.StatusServiceUnavailable, unavailableMsg
+		return errUnavailable
 	}
-	return fiber.StatusInternalServerError, "Something went wrong on our side. Please try again."
+	return errInternal
 }
 
-func publicFiberMessage(fe *fiber.Error) string {
-	switch fe.Code {
-	case fiber.StatusNotFound:
-		return errNotFound.Msg
-	case fiber.StatusRequestEntityTooLarge:
-		return "The request is too large."
-	case fiber.StatusMethodNotAllowed:
-		return "This method is not allowed here."
+func publicFiberError(fe *fiber.Error) *Error {
+	switch {
+	case fe.Code == fiber.StatusNotFound:
+		return errNotFound
+	case fe.Code == fiber.StatusRequestEntityTooLarge:
+		return &Error{Status: fe.Code, Msg: "The request is too large.", ID: "error.too_large.message"}
+	case fe.Code == fiber.StatusMethodNotAllowed:
+		return &Error{Status: fe.Code, Msg: "This method is not allowed here.", ID: "error.method.message"}
+	case fe.Code >= 500:
+		return &Error{Status: fe.Code, Msg: errInternal.Msg, ID: errInternal.ID}
 	}
-	if fe.Code >= 500 {
-		return "Something went wrong on our side. Please try again."
-	}
-	return fe.Message
+	return &Error{Status: fe.Code, Msg: fe.Message}
 }
 
+// headingFor is the message id of an error page's heading.
 func headingFor(status int) string {
 	switch status {
 	case fiber.StatusNotFound:
-		return "Page not found"
+		return "error.not_found.heading"
 	case fiber.StatusForbidden:
-		return "Not allowed"
+		return "error.forbidden.heading"
 	case fiber.StatusTooManyRequests:
-		return "Too many requests"
+		return "error.too_many.heading"
 	case fiber.StatusServiceUnavailable:
-		return "Briefly unavailable"
+		return "error.unavailable.heading"
 	}
 	if status >= 500 {
-		return "Something went wrong"
+		return "error.internal.heading"
 	}
-	return "The request could not be completed"
+	return "error.generic.heading"
 }
 
 func wantsJSON(c *fiber.Ctx) bool {

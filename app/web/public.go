@@ -44,7 +44,6 @@ func (s *Server) statementPage(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.page(c, st.Title)
-	v.Lang = st.Lang
 	v.OGType = "article"
 	v.Description = truncateRunes(firstNonEmpty(st.Preface, st.Body), 200)
 	view := statementView{Statement: st, Body: statements.Render(st.Body), Now: time.Now()}

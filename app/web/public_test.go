@@ -73,7 +73,7 @@ func TestStatementPageShowsTheSeedTextWordForWord(t *testing.T) {
 			`<html lang="en"`, `<meta name="description"`, `<link rel="canonical" href="http://undersign.test` + seedPath + `"`,
 			`property="og:title"`, `name="twitter:card"`, `media="print"`, "Editor's note", "A group of Chinese International Communists",
 		} {
-			if !strings.Contains(body, must) {
+			if !strings.Contains(html.UnescapeString(body), must) {
 				t.Errorf("page lacks %s", must)
 			}
 		}
@@ -177,6 +177,28 @@ func TestReadinessWhileMigrationsArePendingOrDraining(t *testing.T) {
 		}
 		if r := c.Get(seedPath); r.StatusCode != http.StatusOK {
 			t.Errorf("requests are still served while draining: %d", r.StatusCode)
+		}
+	})
+}
+
+func TestLocaleChoice(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		c := apptest.NewClient(t, apptest.NewInstance(t, d).Web.App())
+		resp := c.Get(seedPath + "?lang=uk")
+		if !strings.Contains(resp.Body, `<html lang="uk" dir="ltr">`) || !strings.Contains(resp.Body, "Від редакції") {
+			t.Fatalf("?lang=uk: page not in Ukrainian")
+		}
+		if !strings.Contains(resp.Body, `<article class="statement" lang="en">`) {
+			t.Error("the statement text keeps its own language")
+		}
+		// The choice is remembered in a cookie.
+		if resp = c.Get(seedPath); !strings.Contains(resp.Body, `<html lang="uk"`) {
+			t.Error("the lang cookie was not honoured")
+		}
+		other := apptest.NewClient(t, apptest.NewInstance(t, d).Web.App())
+		other.Header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.5")
+		if resp = other.Get("/s/nope"); resp.StatusCode != 404 || !strings.Contains(resp.Body, "Seite nicht gefunden") {
+			t.Errorf("Accept-Language de: 404 page not in German: %d", resp.StatusCode)
 		}
 	})
 }

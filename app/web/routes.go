@@ -22,6 +22,7 @@ func (s *Server) routes() {
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(s.securityHeaders)
+	app.Use(s.chooseLocale)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"github.com/undersign/undersign/app/config"
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/keys"
 	"github.com/undersign/undersign/app/store"
 	"github.com/undersign/undersign/views"
@@ -52,6 +53,7 @@ type Server struct {
 	metrics  *Metrics
 	views    *html.Engine
 	draining atomic.Bool
+	i18n     *i18n.Catalog
 
 	sign  SignServices
 	admin AdminServices
@@ -66,7 +68,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: d.Config, store: d.Store, keys: d.Keys, log: d.Logger,
-		migr: d.Migrations, metrics: d.Metrics, views: engine,
+		migr: d.Migrations, metrics: d.Metrics, views: engine, i18n: i18n.MustLoad(),
 		sign: d.Sign, admin: d.Admin, list: d.List}
 	s.app = fiber.New(s.fiberConfig())
 	s.routes()

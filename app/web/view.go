@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/undersign/undersign/app/i18n"
 )
 
 // Page is the data every page template gets: the layout reads the common
@@ -24,15 +26,33 @@ type Page struct {
 	User        any
 	Scripts     []string
 	Data        any
+	// Loc is the visitor's locale; templates call .T, .Num and .Date.
+	Loc *i18n.Locale
+}
+
+// T translates a message id for the page's locale.
+func (p *Page) T(id string, args ...any) string { return p.Loc.T(id, args...) }
+
+// Num formats a number for the page's locale.
+func (p *Page) Num(n any) string { return p.Loc.Num(n) }
+
+// Date formats a date for the page's locale; nil gives "".
+func (p *Page) Date(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return p.Loc.Date(*t)
 }
 
 // page builds the common page data; handlers then fill in the rest.
 func (s *Server) page(c *fiber.Ctx, title string) *Page {
+	loc := s.locale(c)
 	return &Page{
 		Title:      title,
 		SiteSuffix: true,
-		Lang:       "en",
-		Dir:        "ltr",
+		Lang:       loc.Code(),
+		Dir:        loc.Dir(),
+		Loc:        loc,
 		Canonical:  s.absURL(c.Path()),
 	}
 }
