@@ -205,8 +205,9 @@ func (s *Store) SignaturesForExport(ctx context.Context, statementID int64) ([]m
 	return out, db.Normalize(err)
 }
 
-// CountPendingSince counts signatures that became pending moderation
-// (created) since a time, on every statement.
+// CountPendingSince counts, per statement, the pending signatures that
+// arrived (were confirmed, or created when no confirmation was needed)
+// since a time.
 func (s *Store) CountPendingSince(ctx context.Context, since time.Time) (map[int64]int64, error) {
 	var rows []struct {
 		StatementID int64
@@ -214,7 +215,7 @@ func (s *Store) CountPendingSince(ctx context.Context, since time.Time) (map[int
 	}
 	err := s.conn(ctx).Model(&models.Signature{}).
 		Select("statement_id, COUNT(*) AS n").
-		Where("status = ? AND created_at >= ?", models.StatusPending, since).
+		Where("status = ? AND COALESCE(confirmed_at, created_at) >= ?", models.StatusPending, since).
 		Group("statement_id").Scan(&rows).Error
 	out := make(map[int64]int64, len(rows))
 	for _, r := range rows {
