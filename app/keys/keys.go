@@ -84,7 +84,7 @@ type Settings interface {
 }
 
 // DevSecretSetting names the setting that holds the generated key.
-const DevSecretSetting = "dev_secret_key"
+const DevSecretSetting = "dev_secret_key" // #nosec G101 -- the name of a setting, not a credential
 
 // DevSecret returns the development secret key kept in the database,
 // generating it on first use; every instance on the database shares it.
