@@ -123,3 +123,13 @@ func domainMatch(email, website string) bool {
 	}
 	return email == website || strings.HasSuffix(email, "."+website) || strings.HasSuffix(website, "."+email)
 }
+
+// CanApprove tells whether the item may be approved as it is.
+func (it QueueItem) CanApprove() bool {
+	for _, a := range it.Actions {
+		if a == Approve {
+			return true
+		}
+	}
+	return false
+}

@@ -79,7 +79,7 @@ type QueueRow struct {
 // Queue lists one page of signatures, paginated by id (no OFFSET).
 func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueRow, error) {
 	q := s.conn(ctx).Model(&models.Signature{}).
-		Select("id, status, version, kind, name, name_norm, website, website_domain, org_type, country, city, " +
+		Select("id, status, version, kind, name, name_norm, website, website_domain, org_type, country, city, "+
 			"email, email_domain, comment, domain_verified, ip_hmac, reason_code, created_at").
 		Where("statement_id = ?", f.StatementID)
 	if f.Status != "" {
