@@ -47,7 +47,7 @@ func TestSimilarNames(t *testing.T) {
 func TestSafeCell(t *testing.T) {
 	for in, want := range map[string]string{
 		`=HYPERLINK("http://x")`: `'=HYPERLINK("http://x")`,
-		"+1": "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
+		"+1":                     "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
 		"Acme": "Acme", "": "", "a=b": "a=b",
 	} {
 		if got := SafeCell(in); got != want {
