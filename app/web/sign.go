@@ -1,18 +1,221 @@
 package web
 
 import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/undersign/undersign/app/captcha"
+	"github.com/undersign/undersign/app/signing"
 	"github.com/undersign/undersign/models"
 )
 
 // SignServices are what the signing handlers need; the instance builds them.
-type SignServices struct{}
+type SignServices struct {
+	Signing *signing.Service
+	Captcha *captcha.Challenges
+}
 
 // signViews are the templates the signing handlers render.
-var signViews = []string{}
+var signViews = []string{
+	"public/sign", "public/inbox", "public/confirm", "public/confirmed", "public/confirm-expired",
+	"public/withdraw", "public/withdrawn", "public/privacy", "public/ratelimited",
+	"partials/sign-form", "partials/sign-details",
+}
 
-func (s *Server) signRoutes(app *fiber.App) {}
+func (s *Server) signRoutes(app *fiber.App) {
+	app.Get("/s/:slug/sign", s.signPage)
+	app.Post("/s/:slug/sign", s.checkFormOrigin, s.signSubmit)
+	app.Get("/s/:slug/inbox", s.signInbox)
+	app.Get("/captcha/:id.png", s.captchaImage)
+	app.Get("/captcha/:id.wav", s.captchaAudio)
+	app.Get("/confirm/:token", s.confirmPage)
+	app.Post("/confirm/:token", s.checkFormOrigin, s.confirmSubmit)
+	app.Post("/confirm/:token/renew", s.checkFormOrigin, s.confirmRenew)
+	app.Get("/withdraw/:token", s.withdrawPage)
+	app.Post("/withdraw/:token", s.checkFormOrigin, s.withdrawSubmit)
+	app.Get("/privacy", s.privacyPage)
+	app.Get("/api/v1/captcha", s.apiCaptcha)
+	app.Post("/api/v1/statements/:slug/signatures", s.apiSign)
+}
+
+// signView is the sign form's data (partials/sign-form).
+type signView struct {
+	Statement     *models.Statement
+	Closed        bool
+	Organisations bool
+	Individuals   bool
+	Form          signing.Form
+	Errors        map[string]string
+	Captcha       captchaView
+	CSRF          string
+	Countries     []signing.Country
+	OrgTypes      []signing.OrgType
+}
+
+type captchaView struct {
+	ID, ImageURL, AudioURL string
+	Width, Height          int
+	// Unavailable explains why no challenge could be issued.
+	Unavailable string
+}
 
 // signForm returns the data of the sign form shown under the statement, or nil.
-func (s *Server) signForm(c *fiber.Ctx, st *models.Statement) (any, error) { return nil, nil }
+func (s *Server) signForm(c *fiber.Ctx, st *models.Statement) (any, error) {
+	return s.signView(c, st, signing.Form{}, nil)
+}
+
+// signView builds the form with a fresh CAPTCHA. The page carries a
+// per-visitor token and challenge: no shared cache may keep it.
+func (s *Server) signView(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]string) (*signView, error) {
+	v := &signView{Statement: st, Organisations: st.AcceptsOrganisations, Individuals: st.AcceptsIndividuals}
+	if !st.AcceptsSignatures(time.Now().UTC()) {
+		v.Closed = true
+		return v, nil
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	f.CaptchaID, f.CaptchaAnswer, f.Honeypot = "", "", ""
+	v.Form, v.Errors = f, errs
+	v.Countries, v.OrgTypes = signing.Countries(), signing.OrgTypes()
+	v.CSRF = s.formToken(c)
+	ch, err := s.sign.Captcha.Issue(c.UserContext(), s.ipHMAC(c))
+	var limited *captcha.LimitError
+	switch {
+	case errors.As(err, &limited):
+		v.Captcha.Unavailable = "Too many codes were asked for from your network. Please try again in " +
+			waitText(limited.RetryAfter) + "."
+	case err != nil:
+		return nil, err
+	default:
+		v.Captcha = captchaView{ID: ch.ID, ImageURL: "/captcha/" + ch.ID + ".png", AudioURL: "/captcha/" + ch.ID + ".wav",
+			Width: captcha.ImageWidth, Height: captcha.ImageHeight}
+	}
+	return v, nil
+}
+
+// signPage is the sign form on a page of its own; the statement page
+// shows the same form.
+func (s *Server) signPage(c *fiber.Ctx) error {
+	st, err := s.publicStatement(c)
+	if err != nil {
+		return err
+	}
+	return s.renderSign(c, st, signing.Form{}, nil, fiber.StatusOK)
+}
+
+func (s *Server) renderSign(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]string, status int) error {
+	sv, err := s.signView(c, st, f, errs)
+	if err != nil {
+		return err
+	}
+	v := s.page(c, "Sign: "+st.Title)
+	v.NoIndex = true
+	v.Data = struct {
+		Statement *models.Statement
+		Sign      *signView
+	}{st, sv}
+	return c.Status(status).Render("public/sign", v, "layouts/base")
+}
+
+// signSubmit: form -> signing -> "check your inbox", or the form again
+// with a message next to each wrong field.
+func (s *Server) signSubmit(c *fiber.Ctx) error {
+	st, err := s.publicStatement(c)
+	if err != nil {
+		return err
+	}
+	f := readSignForm(c)
+	if c.FormValue("action") == "reload" {
+		if err := s.sign.Captcha.Discard(c.UserContext(), f.CaptchaID); err != nil {
+			return err
+		}
+		return s.renderSign(c, st, f, nil, fiber.StatusOK)
+	}
+	err = s.sign.Signing.Sign(c.UserContext(), st, f, s.signClient(c))
+	var invalid *signing.FormError
+	var limited *signing.LimitError
+	switch {
+	case err == nil:
+		return c.Redirect("/s/"+st.Slug+"/inbox", fiber.StatusSeeOther)
+	case errors.As(err, &invalid):
+		return s.renderSign(c, st, f, invalid.Fields, fiber.StatusUnprocessableEntity)
+	case errors.As(err, &limited):
+		return s.renderRateLimited(c, st, limited.RetryAfter)
+	case errors.Is(err, signing.ErrClosed):
+		return errSignClosed
+	}
+	return err
+}
+
+var errSignClosed = &Error{Status: fiber.StatusConflict, Msg: "This statement does not accept signatures at the moment."}
+
+func readSignForm(c *fiber.Ctx) signing.Form {
+	consent := c.FormValue("consent")
+	return signing.Form{
+		Kind: c.FormValue("kind"), Name: c.FormValue("name"), Website: c.FormValue("website"),
+		OrgType: c.FormValue("org_type"), Country: c.FormValue("country"), City: c.FormValue("city"),
+		ContactName: c.FormValue("contact_name"), ContactRole: c.FormValue("contact_role"),
+		Affiliation: c.FormValue("affiliation"), Email: c.FormValue("email"), Comment: c.FormValue("comment"),
+		Consent:   consent == "yes" || consent == "on" || consent == "true" || consent == "1",
+		CaptchaID: c.FormValue("captcha_id"), CaptchaAnswer: c.FormValue("captcha_answer"),
+		Honeypot: c.FormValue("fax"),
+	}
+}
+
+func (s *Server) signClient(c *fiber.Ctx) signing.Client {
+	return signing.Client{IPHMAC: s.ipHMAC(c), UserAgent: c.Get(fiber.HeaderUserAgent)}
+}
+
+// ipHMAC pseudonymises the client's address; c.IP() already trusts only
+// the configured proxies.
+func (s *Server) ipHMAC(c *fiber.Ctx) string { return s.keys.MAC("ip", c.IP()) }
+
+// signInbox is where a submission lands (POST/redirect/GET), whatever
+// happened to it.
+func (s *Server) signInbox(c *fiber.Ctx) error {
+	st, err := s.publicStatement(c)
+	if err != nil {
+		return err
+	}
+	return s.renderInbox(c, st)
+}
+
+func (s *Server) renderInbox(c *fiber.Ctx, st *models.Statement) error {
+	v := s.page(c, "Check your inbox")
+	v.NoIndex = true
+	v.Data = struct {
+		Statement *models.Statement
+		Moderated bool
+	}{st, st.RequiresModeration}
+	return c.Render("public/inbox", v, "layouts/base")
+}
+
+func (s *Server) renderRateLimited(c *fiber.Ctx, st *models.Statement, retry time.Duration) error {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retrySeconds(retry)))
+	v := s.page(c, "Too many requests")
+	v.NoIndex = true
+	v.Data = struct {
+		Statement *models.Statement
+		Wait      string
+	}{st, waitText(retry)}
+	return c.Status(fiber.StatusTooManyRequests).Render("public/ratelimited", v, "layouts/base")
+}
+
+func retrySeconds(d time.Duration) int { return max(1, int(math.Ceil(d.Seconds()))) }
+
+// waitText says a wait the way a person would.
+func waitText(d time.Duration) string {
+	if m := int(math.Ceil(d.Minutes())); m > 1 {
+		return fmt.Sprintf("%d minutes", m)
+	}
+	return "a minute"
+}
+
+func (s *Server) privacyPage(c *fiber.Ctx) error {
+	v := s.page(c, "Privacy notice")
+	return c.Render("public/privacy", v, "layouts/base")
+}
