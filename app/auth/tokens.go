@@ -20,6 +20,9 @@ const (
 	tokenReset  = "reset"
 )
 
+// maxResetsPerHour bounds the reset emails one account is sent per hour.
+const maxResetsPerHour = 3
+
 // Mail templates (views/mail) the accounts service sends.
 const (
 	MailInvite = "admin-invite"
@@ -119,6 +122,10 @@ func (a *Service) RequestReset(ctx context.Context, email string) error {
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	// Nobody gets more than a few reset emails an hour, whoever asks.
+	if n, err := a.store.CountUserTokensSince(ctx, tokenReset, u.Email, a.now().Add(-ResetTTL)); err != nil || n >= maxResetsPerHour {
 		return err
 	}
 	raw := keys.RandomToken(32)

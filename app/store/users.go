@@ -149,3 +149,12 @@ func (s *Store) DeleteExpiredUserTokens(ctx context.Context, now time.Time) (int
 	res := s.conn(ctx).Where("expires_at < ?", now).Delete(&models.UserToken{})
 	return res.RowsAffected, db.Normalize(res.Error)
 }
+
+// CountUserTokensSince counts the tokens of kind created for email since a
+// time, to bound how many reset emails one address can be sent.
+func (s *Store) CountUserTokensSince(ctx context.Context, kind, email string, since time.Time) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&models.UserToken{}).
+		Where("kind = ? AND email = ? AND created_at >= ?", kind, strings.ToLower(email), since).Count(&n).Error
+	return n, db.Normalize(err)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/undersign/undersign/app/auth"
 	"github.com/undersign/undersign/app/config"
 	"github.com/undersign/undersign/app/db"
+	"github.com/undersign/undersign/app/keys"
 	"github.com/undersign/undersign/models"
 )
 
@@ -255,6 +256,27 @@ func TestTOTPCodesWorkOnce(t *testing.T) {
 		}
 		if r := loginWithCode(strings.ToUpper(recovery[0])); r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("recovery code used twice: %d, want 422", r.StatusCode)
+		}
+	})
+}
+
+func TestIdleSessionsExpire(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newAdminEnv(t, d)
+		c := e.loggedIn(e.mod.Email)
+		if r := c.Get("/admin"); r.StatusCode != http.StatusOK {
+			t.Fatalf("dashboard: %d", r.StatusCode)
+		}
+		var s models.Session
+		if err := d.Where("key_hash = ?", keys.HashToken(adminCookie(c, "undersign_session"))).Take(&s).Error; err != nil {
+			t.Fatalf("the session is not stored under the hash of its id: %v", err)
+		}
+		if left := time.Until(s.ExpiresAt); left > 31*time.Minute || left < 29*time.Minute {
+			t.Errorf("session expires in %s, want the 30-minute idle timeout", left)
+		}
+		d.Model(&models.Session{}).Where("key_hash = ?", s.KeyHash).Update("expires_at", time.Now().UTC().Add(-time.Second))
+		if r := c.Get("/admin"); r.StatusCode != http.StatusFound {
+			t.Errorf("idle session: %d, want a redirect to the login", r.StatusCode)
 		}
 	})
 }
