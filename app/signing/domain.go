@@ -13,8 +13,9 @@ import (
 var errWebsite = errors.New("not a website address")
 
 // normaliseWebsite turns what a person typed as their website into
-// https://host/path and returns the host in ASCII. Only http and https
-// addresses of a public-looking host are accepted.
+// https://host/path (dropping http, the usual ports and the fragment) and
+// returns the host in ASCII. Only http and https addresses of a host under
+// a public suffix are accepted.
 func normaliseWebsite(raw string) (website, host string, err error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -37,11 +38,24 @@ func normaliseWebsite(raw string) (website, host string, err error) {
 	if registrable(host) == "" {
 		return "", "", errWebsite // a public suffix such as co.uk, not a site
 	}
-	out := url.URL{Scheme: "https", Host: host, Path: u.Path, RawQuery: u.RawQuery}
-	if out.Path == "" {
-		out.Path = "/"
+	// The link shows the host as people write it; the domain is kept in
+	// ASCII for comparisons.
+	shown := host
+	if uni, err := idna.Lookup.ToUnicode(host); err == nil {
+		shown = uni
 	}
-	return out.String(), host, nil
+	if p := u.Port(); p != "" && p != "443" && p != "80" {
+		shown += ":" + p
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	website = "https://" + shown + path
+	if u.RawQuery != "" {
+		website += "?" + u.RawQuery
+	}
+	return website, host, nil
 }
 
 // registrable is the part of a host an organisation registers: example.org
