@@ -8,7 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/undersign/undersign/app/audit"
+	"golang.org/x/net/idna"
+
 	"github.com/undersign/undersign/app/db"
+	"github.com/undersign/undersign/app/signing"
 	"github.com/undersign/undersign/app/store"
 	"github.com/undersign/undersign/models"
 )
@@ -56,16 +59,22 @@ func (e *Edit) validate() FieldErrors {
 	return errs
 }
 
-// websiteDomain is the host of an http(s) address without "www.", or "".
+// websiteDomain is the ASCII host of an http(s) address, as signing
+// stores it, or "".
 func websiteDomain(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || len(raw) > 300 {
 		return ""
 	}
-	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	host, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."))
+	if err != nil || !strings.Contains(host, ".") {
+		return ""
+	}
+	return host
 }
 
-// EditSignature writes e; FieldErrors when a field is invalid, ErrConflict
+// EditSignature writes e (the domain verification done at signing time
+// stays as it was); FieldErrors when a field is invalid, ErrConflict
 // when the signature changed since the moderator loaded it.
 func (m *Service) EditSignature(ctx context.Context, actor audit.Actor, e Edit) (*models.Signature, error) {
 	if errs := e.validate(); len(errs) > 0 {
@@ -82,7 +91,7 @@ func (m *Service) EditSignature(ctx context.Context, actor audit.Actor, e Edit) 
 		return sig, ErrNotAllowed
 	}
 	before := snapshot(sig)
-	cols := map[string]any{"name": e.Name, "name_norm": NormalizeName(e.Name), "website": e.Website,
+	cols := map[string]any{"name": e.Name, "name_norm": signing.NormaliseName(e.Name), "website": e.Website,
 		"website_domain": websiteDomain(e.Website), "org_type": e.OrgType, "country": e.Country,
 		"city": e.City, "comment": e.Comment}
 	err = m.store.Tx(ctx, func(tx *store.Store) error {

@@ -195,7 +195,7 @@ func TestBulkAndEdit(t *testing.T) {
 			t.Fatalf("edit: %d", r.StatusCode)
 		}
 		got := e.reload(one)
-		if got.Name != "One e.V." || got.Country != "AT" || got.WebsiteDomain != "one.example" || got.Status != models.StatusApproved {
+		if got.Name != "One e.V." || got.Country != "AT" || got.WebsiteDomain != "www.one.example" || got.Status != models.StatusApproved {
 			t.Errorf("edited row: %+v", got)
 		}
 		if byCountry, total, _ := e.in.Store.ApprovedCounts(context.Background(), e.st.ID); total != 2 || byCountry["AT"] != 1 {
