@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -277,6 +278,39 @@ func TestIdleSessionsExpire(t *testing.T) {
 		d.Model(&models.Session{}).Where("key_hash = ?", s.KeyHash).Update("expires_at", time.Now().UTC().Add(-time.Second))
 		if r := c.Get("/admin"); r.StatusCode != http.StatusFound {
 			t.Errorf("idle session: %d, want a redirect to the login", r.StatusCode)
+		}
+	})
+}
+
+func TestTOTPSetupThroughTheAccountPage(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := newAdminEnv(t, d)
+		c := e.loggedIn(e.mod.Email)
+		r := adminPost(t, c, "/admin/account/totp/setup", nil)
+		m := regexp.MustCompile(`type the secret <code>([A-Z2-7]+)</code>`).FindStringSubmatch(r.Body)
+		if r.StatusCode != http.StatusOK || m == nil || !strings.Contains(r.Body, `src="data:image/png;base64,`) {
+			t.Fatalf("setup page: %d", r.StatusCode)
+		}
+		if r := adminPost(t, c, "/admin/account/totp/enable", url.Values{"code": {"000000"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("wrong first code: %d, want 422", r.StatusCode)
+		}
+		code, _ := auth.TOTPCode(m[1], time.Now())
+		r = adminPost(t, c, "/admin/account/totp/enable", url.Values{"code": {code}})
+		if r.StatusCode != http.StatusOK || strings.Count(r.Body, "<li><code>") != 10 {
+			t.Fatalf("enable: %d, want the 10 recovery codes", r.StatusCode)
+		}
+		u, _ := e.in.Store.UserByID(context.Background(), e.mod.ID)
+		if !u.TOTPEnabled || strings.Contains(u.TOTPSecret, m[1]) {
+			t.Errorf("stored: enabled=%v, secret in clear=%v", u.TOTPEnabled, strings.Contains(u.TOTPSecret, m[1]))
+		}
+		if r := adminLogin(t, e.client(), e.mod.Email, adminTestPassword, ""); r.Header.Get("Location") != "/admin/login/code" {
+			t.Errorf("login after enabling: %s, want the code step", r.Header.Get("Location"))
+		}
+		if r := adminPost(t, c, "/admin/account/totp/disable", nil); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("disable: %d", r.StatusCode)
+		}
+		if e.auditCount(audit.TOTPEnabled) != 1 || e.auditCount(audit.TOTPDisabled) != 1 {
+			t.Error("second-factor changes are not audited")
 		}
 	})
 }

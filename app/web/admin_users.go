@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -133,8 +134,11 @@ func (h *admin) toggleReason(c *fiber.Ctx) error {
 
 // accountView is the user's own account page: the second factor.
 type accountView struct {
-	User          *models.User
-	Setup         *auth.TOTPSetup
+	User  *models.User
+	Setup *auth.TOTPSetup
+	// QR is the setup's QR code as a data: URL, which html/template would
+	// otherwise refuse; it is a PNG we drew, never user input.
+	QR            template.URL
 	RecoveryCodes []string
 	CodesLeft     int64
 	Error         string
@@ -158,10 +162,16 @@ func (h *admin) totpSetup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.setSession(c, sessTOTP, setup.Secret); err != nil {
+	// The session row is in the database: keep the secret sealed there.
+	sealed, err := h.keys.Seal([]byte(setup.Secret))
+	if err != nil {
 		return err
 	}
-	return h.render(c, "admin/account", "Your account", accountView{User: u, Setup: setup})
+	if err := h.setSession(c, sessTOTP, sealed); err != nil {
+		return err
+	}
+	return h.render(c, "admin/account", "Your account", accountView{User: u, Setup: setup,
+		QR: template.URL(setup.QRPNG)}) // #nosec G203 -- our own PNG, base64
 }
 
 func (h *admin) totpEnable(c *fiber.Ctx) error {
@@ -170,10 +180,12 @@ func (h *admin) totpEnable(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	secret, _ := sess.Get(sessTOTP).(string)
-	if secret == "" {
+	sealed, _ := sess.Get(sessTOTP).([]byte)
+	plain, err := h.keys.Open(sealed)
+	if len(sealed) == 0 || err != nil {
 		return c.Redirect("/admin/account", fiber.StatusSeeOther)
 	}
+	secret := string(plain)
 	codes, err := h.auth.EnableTOTP(c.UserContext(), u, secret, formValue(c, "code"), h.ipHMAC(c))
 	if errors.Is(err, auth.ErrBadCode) {
 		setup, serr := h.auth.NewTOTP(u)
