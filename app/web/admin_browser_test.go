@@ -80,5 +80,18 @@ func TestDashboardInABrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		apptest.Screenshot(t, ctx, "overview-laptop")
+		err = chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/admin/s/"+st.Slug+"/signatures?status=all"),
+			chromedp.WaitVisible(chromedp.CSS("table.queue")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		apptest.Screenshot(t, ctx, "queue-laptop")
+		err = chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/admin/s/"+st.Slug+"/signatures/"+idStr(sigs[1].ID)),
+			chromedp.Click(chromedp.CSS("details.confirm:nth-of-type(2) summary")),
+			chromedp.WaitVisible(chromedp.CSS("#reason")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		apptest.Screenshot(t, ctx, "signature-laptop")
 	})
 }
