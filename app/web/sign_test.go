@@ -115,6 +115,7 @@ func TestBadInputIsRefusedWithAMessageAndNothingStored(t *testing.T) {
 			{"URL in name", func(v url.Values, _ signForm) { v.Set("name", "Buy cheap at http://spam.example") }, 422, "name", "must not contain a web address"},
 			{"CSV formula", func(v url.Values, _ signForm) { v.Set("city", "=HYPERLINK(\"x\")") }, 422, "city", "must not start with =, +, - or @"},
 			{"long comment", func(v url.Values, _ signForm) { v.Set("comment", strings.Repeat("é", 501)) }, 422, "comment", "at most 500 characters"},
+			{"individual on an organisations-only statement", func(v url.Values, _ signForm) { v.Set("kind", "individual") }, 422, "kind", "signed by organisations only"},
 			{"wrong CAPTCHA", func(v url.Values, f signForm) { v.Set("captcha_answer", wrongAnswer(f.Answer)) }, 422, "captcha_answer", "did not match"},
 			{"no CAPTCHA answer", func(v url.Values, _ signForm) { v.Set("captcha_answer", "") }, 422, "captcha_answer", "type the digits"},
 			{"expired CAPTCHA", func(_ url.Values, f signForm) {
@@ -371,6 +372,28 @@ func TestCAPTCHAFromOneInstanceVerifiesOnAnotherAndOnlyOnce(t *testing.T) {
 		}
 		if n := countRows(t, d, &models.Signature{}); n != 1 {
 			t.Errorf("%d signatures, want 1", n)
+		}
+	})
+}
+
+func TestCAPTCHACreationIsRateLimited(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		c := apptest.NewClient(t, signInstance(t, d, func(c *config.Config) { c.CaptchaRate = "2/10m" }).Web.App())
+		for i := range 2 {
+			if r := c.Get("/api/v1/captcha"); r.StatusCode != http.StatusCreated {
+				t.Fatalf("challenge %d: %d", i+1, r.StatusCode)
+			}
+		}
+		r := c.Get("/api/v1/captcha")
+		if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Body, `"retry_after"`) {
+			t.Errorf("third challenge: %d Retry-After=%q %s", r.StatusCode, r.Header.Get("Retry-After"), r.Body)
+		}
+		page := c.Get(signPath)
+		if page.StatusCode != 200 || !strings.Contains(page.Body, "Too many codes") || strings.Contains(page.Body, `name="captcha_id"`) {
+			t.Errorf("form over the CAPTCHA limit: %d", page.StatusCode)
+		}
+		if n := countRows(t, d, &models.CaptchaChallenge{}); n != 2 {
+			t.Errorf("%d challenges stored, want 2", n)
 		}
 	})
 }
