@@ -10,7 +10,7 @@ import (
 
 // FS holds every template and static asset.
 //
-//go:embed layouts partials public errors static mail admin
+//go:embed layouts partials public errors static mail embed admin
 var FS embed.FS
 
 // HTTPStatic serves the static assets (CSS, scripts, images).

@@ -3,11 +3,16 @@ package instance
 import (
 	"context"
 
+	"github.com/undersign/undersign/app/listing"
 	"github.com/undersign/undersign/app/web"
 )
 
-// buildList builds the services of the list handlers and registers
-// their background workers.
+// buildList builds the services of the list handlers. The list's cache
+// forgets a statement's answers as soon as signing or moderation announces
+// a change on this instance; other instances catch up within the cache's
+// short TTL.
 func (in *Instance) buildList(_ context.Context) (web.ListServices, error) {
-	return web.ListServices{}, nil
+	cache := listing.NewCache(listing.DefaultTTL)
+	in.Events.OnSignaturesChanged(cache.Drop)
+	return web.ListServices{Lister: listing.New(in.Store, cache)}, nil
 }

@@ -1,18 +1,174 @@
 package web
 
 import (
+	"net/url"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/undersign/undersign/app/listing"
 	"github.com/undersign/undersign/models"
 )
 
 // ListServices are what the public-list handlers need; the instance builds them.
-type ListServices struct{}
+type ListServices struct {
+	Lister *listing.Lister
+}
 
 // listViews are the templates the public-list handlers render.
-var listViews = []string{}
+var listViews = []string{
+	"public/signatories", "public/signatories-embed", "partials/signatories-summary", "embed/signatories",
+}
 
-func (s *Server) listRoutes(app *fiber.App) {}
+// Page sizes of the public list.
+const (
+	pageSize     = 50
+	maxPageSize  = 100
+	summarySize  = 20
+	chartDays    = 30
+	embedSize    = 10
+	maxEmbedSize = 50
+)
 
-// signatorySummary returns the data of the signatory count and latest signatories shown under the statement, or nil.
-func (s *Server) signatorySummary(c *fiber.Ctx, st *models.Statement) (any, error) { return nil, nil }
+func (s *Server) listRoutes(app *fiber.App) {
+	app.Get("/s/:slug/signatories", s.signatoriesPage)
+	app.Get("/s/:slug/signatories.csv", s.publicResource, s.exportCSV)   // list_export.go
+	app.Get("/s/:slug/signatories.json", s.publicResource, s.exportJSON) // list_export.go
+	app.Get("/s/:slug/feed.atom", s.publicResource, s.feed)              // list_feed.go
+	s.apiRoutes(app)                                                     // api.go
+	s.embedRoutes(app)                                                   // embed.go
+}
+
+// signatoriesView is what the signatories page shows.
+type signatoriesView struct {
+	Statement  *models.Statement
+	Page       *listing.Page
+	Counts     *listing.Counts
+	Query      listing.Query
+	SearchText string // the search as typed, to show back in the form
+	TotalText  string
+	MatchText  string // "12 match" under a filter
+	HiddenText string
+	NextURL    string
+	FirstURL   string
+	Charts     []*barChart
+	CSVURL     string
+	JSONURL    string
+	FeedURL    string
+	EmbedURL   string
+	APIURL     string
+}
+
+// signatoriesPage is the full public list with search, filters, counts and
+// charts.
+func (s *Server) signatoriesPage(c *fiber.Ctx) error {
+	st, err := s.publicStatement(c)
+	if err != nil {
+		return err
+	}
+	q, err := listing.ParseQuery(listParams(c), pageSize, maxPageSize)
+	if err != nil {
+		return badQuery(err)
+	}
+	ctx := c.UserContext()
+	page, err := s.list.Lister.Page(ctx, st, q)
+	if err != nil {
+		return err
+	}
+	counts, err := s.list.Lister.Counts(ctx, st)
+	if err != nil {
+		return err
+	}
+	days, err := s.list.Lister.Daily(ctx, st, chartDays)
+	if err != nil {
+		return err
+	}
+	base := "/s/" + st.Slug
+	phr := listing.PhrasesFor("en", "")
+	view := signatoriesView{
+		Statement: st, Page: page, Counts: counts, Query: q, SearchText: c.Query("q"),
+		TotalText: phr.Signed(st, counts.Total),
+		CSVURL:    base + "/signatories.csv", JSONURL: base + "/signatories.json", FeedURL: base + "/feed.atom",
+		EmbedURL: base + "/embed", APIURL: "/api/v1/statements/" + st.Slug + "/signatories",
+	}
+	for _, ch := range []*barChart{dayChart(days), countryChart(counts.Countries)} {
+		if ch != nil {
+			view.Charts = append(view.Charts, ch)
+		}
+	}
+	if page.Hidden {
+		view.HiddenText = phr.Hidden(*st.EmbargoUntil)
+	}
+	if q.Filtered() {
+		view.MatchText = matchText(page)
+	}
+	if page.Next != nil {
+		view.NextURL = listURL(base, q, page.Next.Encode())
+	}
+	if q.After != nil {
+		view.FirstURL = listURL(base, q, "")
+	}
+	v := s.page(c, "Signatories of "+st.Title)
+	v.Lang, v.Dir = "en", "ltr" // the list's own words are English
+	v.Description = view.TotalText + ": " + st.Title
+	v.NoIndex = q.Filtered() || q.After != nil
+	v.Data = view
+	return c.Render("public/signatories", v, "layouts/base")
+}
+
+func matchText(p *listing.Page) string {
+	n := listing.FormatCount(p.Total, ",")
+	switch {
+	case !p.TotalExact:
+		return "More than " + n + " signatories match."
+	case p.Total == 1:
+		return "1 signatory matches."
+	}
+	return n + " signatories match."
+}
+
+// listURL links to the list with the same filters, from cursor on.
+func listURL(base string, q listing.Query, cursor string) string {
+	v := url.Values{}
+	for k, val := range map[string]string{"q": q.Search, "country": q.Country, "type": q.Type, "cursor": cursor} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if len(v) == 0 {
+		return base + "/signatories"
+	}
+	return base + "/signatories?" + v.Encode()
+}
+
+// summaryView is the count and the latest signatories under the statement.
+type summaryView struct {
+	TotalText  string
+	HiddenText string
+	Items      []listing.Signatory
+	More       bool
+	ListURL    string
+	EmbedURL   string
+}
+
+// signatorySummary returns the data of the signatory count and latest
+// signatories shown under the statement, or nil when there are none yet.
+func (s *Server) signatorySummary(c *fiber.Ctx, st *models.Statement) (any, error) {
+	ctx := c.UserContext()
+	phr := listing.PhrasesFor("en", "")
+	base := "/s/" + st.Slug
+	if st.ListHidden(time.Now()) {
+		return &summaryView{HiddenText: phr.Hidden(*st.EmbargoUntil)}, nil
+	}
+	page, err := s.list.Lister.Page(ctx, st, listing.Query{Limit: summarySize})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Items) == 0 {
+		return nil, nil
+	}
+	return &summaryView{
+		TotalText: phr.Signed(st, page.Total), Items: page.Items, More: page.Next != nil,
+		ListURL: base + "/signatories", EmbedURL: base + "/embed",
+	}, nil
+}

@@ -1,0 +1,134 @@
+package listing
+
+import (
+	"sync"
+	"time"
+)
+
+// Entry is one cached answer: data for a page template (Value), or a ready
+// response (Body, with its ETag and Content-Type).
+type Entry struct {
+	Value       any
+	Body        []byte
+	ETag        string
+	ContentType string
+}
+
+// Cache keeps the public list's answers for a short time, per statement.
+// It is per process: other instances learn of a moderation decision only
+// when their own entries expire, so TTL bounds how stale a list may be.
+// Concurrent requests for the same missing key wait for one build instead
+// of all hitting the database.
+type Cache struct {
+	ttl       time.Duration
+	maxPerKey int
+	now       func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket // by statement slug
+}
+
+type bucket struct {
+	statementID int64 // 0 until a build has named it
+	gen         uint64
+	items       map[string]*item
+}
+
+type item struct {
+	done    chan struct{}
+	entry   *Entry
+	err     error
+	expires time.Time
+}
+
+// DefaultTTL is how long an answer is kept. Short, because other instances
+// do not hear this one's invalidations.
+const DefaultTTL = 15 * time.Second
+
+// maxItems bounds the answers kept per statement, so that varied queries
+// (searches, cursors) cannot grow memory without limit.
+const maxItems = 2000
+
+// NewCache returns a cache keeping answers for ttl.
+func NewCache(ttl time.Duration) *Cache {
+	return &Cache{ttl: ttl, maxPerKey: maxItems, now: time.Now, buckets: map[string]*bucket{}}
+}
+
+// Builder makes a missing answer and names the statement it belongs to.
+type Builder func() (statementID int64, e *Entry, err error)
+
+// Fill returns the fresh answer for (slug, key), building it once when it
+// is missing or expired. Errors are returned, never kept.
+func (c *Cache) Fill(slug, key string, build Builder) (*Entry, error) {
+	c.mu.Lock()
+	b := c.buckets[slug]
+	if b == nil {
+		b = &bucket{items: map[string]*item{}}
+		c.buckets[slug] = b
+	}
+	if it := b.items[key]; it != nil && (it.expires.IsZero() || c.now().Before(it.expires)) {
+		c.mu.Unlock()
+		<-it.done
+		return it.entry, it.err
+	}
+	it := &item{done: make(chan struct{})}
+	shared := c.makeRoom(b)
+	if shared {
+		b.items[key] = it
+	}
+	gen := b.gen
+	c.mu.Unlock()
+
+	id, e, err := build()
+
+	c.mu.Lock()
+	it.entry, it.err = e, err
+	if id != 0 {
+		b.statementID = id
+	}
+	if shared {
+		// An invalidation during the build means the answer may predate
+		// the change: hand it to the requests that waited, keep it not.
+		if err != nil || b.gen != gen {
+			if b.items[key] == it {
+				delete(b.items, key)
+			}
+		} else {
+			it.expires = c.now().Add(c.ttl)
+		}
+	}
+	if len(b.items) == 0 && b.statementID == 0 && c.buckets[slug] == b {
+		delete(c.buckets, slug) // an unknown slug leaves nothing behind
+	}
+	close(it.done)
+	c.mu.Unlock()
+	return e, err
+}
+
+// makeRoom tells whether the bucket may take one more item, dropping
+// expired ones when it is full.
+func (c *Cache) makeRoom(b *bucket) bool {
+	if len(b.items) < c.maxPerKey {
+		return true
+	}
+	now := c.now()
+	for k, it := range b.items {
+		if !it.expires.IsZero() && !now.Before(it.expires) {
+			delete(b.items, k)
+		}
+	}
+	return len(b.items) < c.maxPerKey
+}
+
+// Drop forgets every answer about the statement, and the answers that span
+// statements (kept under the empty slug).
+func (c *Cache) Drop(statementID int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for slug, b := range c.buckets {
+		if b.statementID == statementID || b.statementID == 0 || slug == "" {
+			b.gen++
+			b.items = map[string]*item{}
+		}
+	}
+}

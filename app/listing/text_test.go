@@ -1,0 +1,95 @@
+package listing
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/undersign/undersign/models"
+)
+
+func TestCleanTextDropsDirectionOverridesAndControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                  "plain",
+		"evil\u202Egnp.exe":      "evilgnp.exe",
+		"a\u2066b\u2069c\u202Ad": "abcd",
+		"tab\there\x00nul\x1b":   "tabherenul",
+		"bad \xff utf8":          "bad \uFFFD utf8",
+		"مرحبا \u200F ok":        "مرحبا \u200F ok",
+		strings.Repeat("😀", 200): strings.Repeat("😀", 200),
+	} {
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSafeWebsiteKeepsOnlyHTTPLinks(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.org/a?b=c":        "https://example.org/a?b=c",
+		"http://example.org":               "http://example.org",
+		" https://example.org ":            "https://example.org",
+		"javascript:alert(1)":              "",
+		"JAVASCRIPT:alert(1)":              "",
+		"data:text/html,<script>":          "",
+		"//evil.example":                   "",
+		"example.org":                      "",
+		"https://user:pw@example.org":      "",
+		"https://exa mple.org":             "",
+		"https://example.org/\u202Egnp":    "",
+		`https://x.example/"><img>`:        "https://x.example/%22%3E%3Cimg%3E",
+		"https://x.example/?q='a'&b=`c`\\": "https://x.example/?q=%27a%27&b=%60c%60%5C",
+	} {
+		if got := SafeWebsite(in); got != want {
+			t.Errorf("SafeWebsite(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCountsAndPhrases(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
+		if got := FormatCount(n, ","); got != want {
+			t.Errorf("FormatCount(%d) = %q, want %q", n, got, want)
+		}
+	}
+	orgs := &models.Statement{AcceptsOrganisations: true}
+	people := &models.Statement{AcceptsIndividuals: true}
+	cases := []struct {
+		lang string
+		st   *models.Statement
+		n    int64
+		want string
+	}{
+		{"en", orgs, 1234, "1,234 organisations have signed"},
+		{"en", orgs, 1, "1 organisation has signed"},
+		{"en", people, 2, "2 signatories have signed"},
+		{"de-AT", orgs, 1234, "1.234 Organisationen haben unterzeichnet"},
+		{"fr", orgs, 0, "0 organisation a signé"},
+		{"ru", orgs, 21, "21 организация подписала"},
+		{"ru", orgs, 3, "3 организации подписали"},
+		{"uk", orgs, 11, "11 організацій підписали"},
+		{"zh-Hans", orgs, 5, "已有 5 个组织签署"},
+		{"xx", orgs, 2, "2 organisations have signed"},
+	}
+	for _, c := range cases {
+		if got := PhrasesFor(c.lang, "").Signed(c.st, c.n); got != c.want {
+			t.Errorf("%s %d: %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+	if got := PhrasesFor("", "de").Hidden(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)); got != "Die Unterzeichnenden werden am 2026-05-01 veröffentlicht." {
+		t.Errorf("hidden: %q", got)
+	}
+}
+
+func TestParseQuery(t *testing.T) {
+	q, err := ParseQuery(QueryParams{Country: "fr", Type: "ngo", Q: "  ACME, Inc. ", Limit: "20"}, 50, 100)
+	if err != nil || q.Country != "FR" || q.Type != "ngo" || q.Search != "acme inc" || q.Limit != 20 || q.After != nil {
+		t.Fatalf("%+v %v", q, err)
+	}
+	for _, p := range []QueryParams{{Country: "FRA"}, {Country: "F1"}, {Limit: "0"}, {Limit: "101"}, {Limit: "ten"},
+		{Cursor: "nope"}, {Q: strings.Repeat("x", 101)}, {Type: strings.Repeat("t", 81)}} {
+		if _, err := ParseQuery(p, 50, 100); err == nil {
+			t.Errorf("ParseQuery(%+v) accepted", p)
+		}
+	}
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/undersign/undersign/app/db"
+	"github.com/undersign/undersign/models"
+)
+
+// PublicSignatory is the part of an approved signature the public list
+// shows. The contact fields are empty unless the signer chose to show them:
+// the query itself leaves them out.
+type PublicSignatory struct {
+	ID             int64
+	Kind           string
+	Name           string
+	Website        string
+	OrgType        string
+	Country        string
+	City           string
+	Affiliation    string
+	DomainVerified bool
+	ApprovedAt     time.Time
+	ContactName    *string
+	ContactRole    string
+}
+
+// publicColumns are the columns of PublicSignatory; the contact person only
+// leaves the database when show_contact is set.
+const publicColumns = "id, kind, name, website, org_type, country, city, affiliation, domain_verified, approved_at, " +
+	"CASE WHEN show_contact THEN contact_name ELSE NULL END AS contact_name, " +
+	"CASE WHEN show_contact THEN contact_role ELSE '' END AS contact_role"
+
+// PublicFilter selects approved signatures of one statement, newest
+// approval first. After, when set, continues a listing after the row with
+// that approval time and id (key-based pagination).
+type PublicFilter struct {
+	StatementID int64
+	Country     string
+	OrgType     string
+	// NameContains matches name_norm as a substring; LIKE wildcards in it
+	// are matched literally.
+	NameContains string
+	AfterAt      time.Time
+	AfterID      int64
+	Limit        int
+}
+
+func (f PublicFilter) apply(q *gorm.DB) *gorm.DB {
+	q = q.Where("statement_id = ? AND status = ?", f.StatementID, models.StatusApproved)
+	if f.Country != "" {
+		q = q.Where("country = ?", f.Country)
+	}
+	if f.OrgType != "" {
+		q = q.Where("org_type = ?", f.OrgType)
+	}
+	if f.NameContains != "" {
+		q = q.Where(`name_norm LIKE ? ESCAPE '\'`, "%"+likeLiteral(f.NameContains)+"%")
+	}
+	return q
+}
+
+// PublicSignatories lists approved signatures by the filter, at most
+// f.Limit of them, through the signatures_public* indexes.
+func (s *Store) PublicSignatories(ctx context.Context, f PublicFilter) ([]PublicSignatory, error) {
+	q := f.apply(s.conn(ctx).Table("signatures").Select(publicColumns))
+	if f.AfterID > 0 {
+		q = q.Where("(approved_at, id) < (?, ?)", f.AfterAt, f.AfterID)
+	}
+	out := make([]PublicSignatory, 0, f.Limit)
+	err := q.Order("approved_at DESC, id DESC").Limit(f.Limit).Scan(&out).Error
+	return out, db.Normalize(err)
+}
+
+// CountPublicSignatories counts the approved signatures the filter
+// selects, stopping at max: the count of a search must not read the whole
+// table. Unfiltered and single-country counts come from ApprovedCounts.
+func (s *Store) CountPublicSignatories(ctx context.Context, f PublicFilter, max int) (int64, error) {
+	sub := f.apply(s.conn(ctx).Table("signatures").Select("1")).Limit(max)
+	var n int64
+	err := s.conn(ctx).Raw("SELECT COUNT(*) FROM (?) AS matches", sub).Scan(&n).Error
+	return n, db.Normalize(err)
+}
+
+// Tally is one count of approved signatures, by day ("2006-01-02") or by
+// organisation type.
+type Tally struct {
+	Key string
+	N   int64
+}
+
+// Tally dimensions kept in approved_tallies.
+const (
+	TallyDay  = "day"
+	TallyType = "type"
+)
+
+// ApprovedTallies returns a statement's non-zero tallies of one dimension,
+// greatest key first, at most limit of them. The table is maintained by
+// triggers (migration 0030), so this reads a few rows, never signatures.
+func (s *Store) ApprovedTallies(ctx context.Context, statementID int64, dimension string, limit int) ([]Tally, error) {
+	var out []Tally
+	err := s.conn(ctx).Table("approved_tallies").Select("key, n").
+		Where("statement_id = ? AND dimension = ? AND n > 0", statementID, dimension).
+		Order("key DESC").Limit(limit).Scan(&out).Error
+	return out, db.Normalize(err)
+}
+
+// likeLiteral escapes LIKE's wildcards and the escape character itself, for
+// a pattern written with ESCAPE '\'.
+func likeLiteral(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
