@@ -114,8 +114,9 @@ func sqliteDSN(dsn string) (string, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	// No _time_format: glebarez/go-sqlite v1.21 stops reading options after
+	// it, which would drop _txlock; its default time format is the same.
 	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode(), nil
 }
 

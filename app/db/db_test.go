@@ -3,10 +3,12 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
 
 	"github.com/undersign/undersign/app/apptest"
@@ -124,4 +126,36 @@ func TestSQLiteSettings(t *testing.T) {
 	if mode != "wal" || fk != 1 || busy < 1000 {
 		t.Errorf("journal_mode=%s foreign_keys=%d busy_timeout=%d", mode, fk, busy)
 	}
+}
+
+// Read-then-write transactions must not fail with SQLITE_BUSY under
+// concurrency: transactions start IMMEDIATE, so they queue for the write
+// lock instead of failing to upgrade a read lock.
+func TestConcurrentReadThenWriteTransactions(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 20)
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- d.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+					var n int64
+					if err := tx.Model(&models.Setting{}).Count(&n).Error; err != nil {
+						return err
+					}
+					time.Sleep(time.Millisecond)
+					return tx.Create(&models.Setting{Key: fmt.Sprintf("k%d", i), Value: "v", UpdatedAt: time.Now().UTC()}).Error
+				})
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("transaction failed: %v", err)
+			}
+		}
+	})
 }
