@@ -37,6 +37,7 @@ const (
 // Store is what the challenges need from the database.
 type Store interface {
 	InsertCaptcha(ctx context.Context, c *models.CaptchaChallenge) error
+	InsertCaptchaIfAbsent(ctx context.Context, c *models.CaptchaChallenge) error
 	TakeCaptcha(ctx context.Context, id string, now time.Time) ([]byte, error)
 	PeekCaptcha(ctx context.Context, id string, now time.Time) ([]byte, error)
 	DeleteExpiredCaptchas(ctx context.Context, now time.Time) (int64, error)
@@ -87,6 +88,14 @@ func (c *Challenges) Issue(ctx context.Context, ipHMAC string) (Challenge, error
 	return ch, err
 }
 
+// Reserve names a challenge without storing it: its digits are drawn and
+// stored when its image or audio is first fetched (Draw). A page that
+// shows a form to every visitor, crawlers included, then writes nothing
+// until a person's browser loads the image.
+func (c *Challenges) Reserve() Challenge {
+	return Challenge{ID: keys.RandomToken(15), ExpiresAt: c.Now().Add(TTL)}
+}
+
 // Verify uses the challenge up and tells whether answer matches its
 // digits. Spaces in the answer are ignored.
 func (c *Challenges) Verify(ctx context.Context, id, answer string) (bool, error) {
@@ -117,9 +126,11 @@ func (c *Challenges) Discard(ctx context.Context, id string) error {
 	return err
 }
 
-// WriteImage draws the challenge as a PNG image.
-func (c *Challenges) WriteImage(ctx context.Context, w io.Writer, id string) error {
-	digits, err := c.peek(ctx, id)
+// WriteImage draws the challenge as a PNG image, creating a reserved
+// challenge for the client whose IP HMAC is given (see Reserve); it returns
+// *LimitError when that client created too many lately.
+func (c *Challenges) WriteImage(ctx context.Context, w io.Writer, id, ipHMAC string) error {
+	digits, err := c.peekOrCreate(ctx, id, ipHMAC)
 	if err != nil {
 		return err
 	}
@@ -127,9 +138,10 @@ func (c *Challenges) WriteImage(ctx context.Context, w io.Writer, id string) err
 	return err
 }
 
-// WriteAudio speaks the challenge as a WAV file.
-func (c *Challenges) WriteAudio(ctx context.Context, w io.Writer, id string) error {
-	digits, err := c.peek(ctx, id)
+// WriteAudio speaks the challenge as a WAV file; like WriteImage, it
+// creates a reserved challenge.
+func (c *Challenges) WriteAudio(ctx context.Context, w io.Writer, id, ipHMAC string) error {
+	digits, err := c.peekOrCreate(ctx, id, ipHMAC)
 	if err != nil {
 		return err
 	}
@@ -137,11 +149,33 @@ func (c *Challenges) WriteAudio(ctx context.Context, w io.Writer, id string) err
 	return err
 }
 
-func (c *Challenges) peek(ctx context.Context, id string) ([]byte, error) {
+// peekOrCreate returns the digits of a live challenge, storing new ones for
+// a reserved id seen for the first time. An expired challenge stays
+// unusable until cleanup (the insert does nothing on an existing row); a
+// used-up id may be drawn again with new digits, which is no weaker than a
+// new id and counts against the same limit.
+func (c *Challenges) peekOrCreate(ctx context.Context, id, ipHMAC string) ([]byte, error) {
 	if !validID(id) {
 		return nil, ErrNotFound
 	}
-	digits, err := c.store.PeekCaptcha(ctx, id, c.Now())
+	now := c.Now()
+	digits, err := c.store.PeekCaptcha(ctx, id, now)
+	if !errors.Is(err, db.ErrNotFound) {
+		return digits, err
+	}
+	ok, retry, err := c.limiter.Allow(ctx, "captcha:ip:"+ipHMAC, c.rate)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &LimitError{RetryAfter: retry}
+	}
+	err = c.store.InsertCaptchaIfAbsent(ctx, &models.CaptchaChallenge{ID: id,
+		Digits: dcaptcha.RandomDigits(Length), ExpiresAt: now.Add(TTL)})
+	if err != nil {
+		return nil, err
+	}
+	digits, err = c.store.PeekCaptcha(ctx, id, now)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil, ErrNotFound
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm/clause"
+
 	"github.com/undersign/undersign/app/db"
 	"github.com/undersign/undersign/models"
 )
@@ -11,6 +13,12 @@ import (
 // InsertCaptcha stores a challenge's expected digits.
 func (s *Store) InsertCaptcha(ctx context.Context, c *models.CaptchaChallenge) error {
 	return db.Normalize(s.conn(ctx).Create(c).Error)
+}
+
+// InsertCaptchaIfAbsent stores a challenge unless its id exists already,
+// expired or not.
+func (s *Store) InsertCaptchaIfAbsent(ctx context.Context, c *models.CaptchaChallenge) error {
+	return db.Normalize(s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(c).Error)
 }
 
 // TakeCaptcha deletes a live challenge and returns its digits, in one

@@ -64,24 +64,35 @@ type captchaView struct {
 	Unavailable string
 }
 
-// signForm returns the data of the sign form shown under the statement, or nil.
+// signForm returns the data of the sign form shown under the statement.
+// Its CAPTCHA is only reserved: the statement page is the most viewed
+// page, and a challenge is stored when a browser first loads its image.
 func (s *Server) signForm(c *fiber.Ctx, st *models.Statement) (any, error) {
-	return s.signView(c, st, signing.Form{}, nil)
+	v := s.signView(c, st, signing.Form{}, nil)
+	if !v.Closed {
+		v.Captcha = newCaptchaView(s.sign.Captcha.Reserve())
+	}
+	return v, nil
 }
 
-// signView builds the form with a fresh CAPTCHA. The page carries a
-// per-visitor token and challenge: no shared cache may keep it.
-func (s *Server) signView(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]string) (*signView, error) {
+// signView builds the form's data, without its CAPTCHA. The page carries
+// a per-visitor token and challenge: no shared cache may keep it.
+func (s *Server) signView(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]string) *signView {
 	v := &signView{Statement: st, Organisations: st.AcceptsOrganisations, Individuals: st.AcceptsIndividuals}
 	if !st.AcceptsSignatures(time.Now().UTC()) {
 		v.Closed = true
-		return v, nil
+		return v
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	f.CaptchaID, f.CaptchaAnswer, f.Honeypot = "", "", ""
 	v.Form, v.Errors = f, errs
 	v.Countries, v.OrgTypes = signing.Countries(), signing.OrgTypes()
 	v.CSRF = s.formToken(c)
+	return v
+}
+
+// issueCaptcha gives the form a stored challenge, or says why it cannot.
+func (s *Server) issueCaptcha(c *fiber.Ctx, v *signView) error {
 	ch, err := s.sign.Captcha.Issue(c.UserContext(), s.ipHMAC(c))
 	var limited *captcha.LimitError
 	switch {
@@ -89,12 +100,16 @@ func (s *Server) signView(c *fiber.Ctx, st *models.Statement, f signing.Form, er
 		v.Captcha.Unavailable = "Too many codes were asked for from your network. Please try again in " +
 			waitText(limited.RetryAfter) + "."
 	case err != nil:
-		return nil, err
+		return err
 	default:
-		v.Captcha = captchaView{ID: ch.ID, ImageURL: "/captcha/" + ch.ID + ".png", AudioURL: "/captcha/" + ch.ID + ".wav",
-			Width: captcha.ImageWidth, Height: captcha.ImageHeight}
+		v.Captcha = newCaptchaView(ch)
 	}
-	return v, nil
+	return nil
+}
+
+func newCaptchaView(ch captcha.Challenge) captchaView {
+	return captchaView{ID: ch.ID, ImageURL: "/captcha/" + ch.ID + ".png", AudioURL: "/captcha/" + ch.ID + ".wav",
+		Width: captcha.ImageWidth, Height: captcha.ImageHeight}
 }
 
 // signPage is the sign form on a page of its own; the statement page
@@ -108,9 +123,11 @@ func (s *Server) signPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderSign(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]string, status int) error {
-	sv, err := s.signView(c, st, f, errs)
-	if err != nil {
-		return err
+	sv := s.signView(c, st, f, errs)
+	if !sv.Closed {
+		if err := s.issueCaptcha(c, sv); err != nil {
+			return err
+		}
 	}
 	v := s.page(c, "Sign: "+st.Title)
 	v.NoIndex = true

@@ -12,7 +12,7 @@ import (
 // captchaImage draws a challenge as PNG.
 func (s *Server) captchaImage(c *fiber.Ctx) error {
 	var buf bytes.Buffer
-	if err := s.sign.Captcha.WriteImage(c.UserContext(), &buf, c.Params("id")); err != nil {
+	if err := s.sign.Captcha.WriteImage(c.UserContext(), &buf, c.Params("id"), s.ipHMAC(c)); err != nil {
 		return captchaError(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -23,7 +23,7 @@ func (s *Server) captchaImage(c *fiber.Ctx) error {
 // captchaAudio speaks a challenge as WAV, the alternative to the image.
 func (s *Server) captchaAudio(c *fiber.Ctx) error {
 	var buf bytes.Buffer
-	if err := s.sign.Captcha.WriteAudio(c.UserContext(), &buf, c.Params("id")); err != nil {
+	if err := s.sign.Captcha.WriteAudio(c.UserContext(), &buf, c.Params("id"), s.ipHMAC(c)); err != nil {
 		return captchaError(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -33,6 +33,11 @@ func (s *Server) captchaAudio(c *fiber.Ctx) error {
 }
 
 func captchaError(err error) error {
+	var limited *captcha.LimitError
+	if errors.As(err, &limited) {
+		return &Error{Status: fiber.StatusTooManyRequests, Err: err,
+			Msg: "Too many codes were asked for from your network. Please try again in " + waitText(limited.RetryAfter) + "."}
+	}
 	if errors.Is(err, captcha.ErrNotFound) {
 		return &Error{Status: fiber.StatusNotFound, Msg: "This code has expired or was already used. Reload the form for a new one."}
 	}

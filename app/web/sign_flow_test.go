@@ -86,10 +86,17 @@ func TestSignConfirmWithdrawThroughARealSMTPServer(t *testing.T) {
 			s.ConfirmIPHMAC != nil || s.UserAgent != "" || s.WithdrawnAt == nil || s.Name != "Спілка працівників освіти" {
 			t.Errorf("withdrawn signature keeps personal data or lost its record: %+v", s)
 		}
+		// The worker marks the row sent just after mailpit has the message.
 		var outbox []models.OutboxMessage
-		d.Find(&outbox)
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			outbox = nil
+			d.Find(&outbox)
+			if len(outbox) == 1 && outbox[0].Status == models.OutboxSent || time.Now().After(deadline) {
+				break
+			}
+		}
 		if len(outbox) != 1 || outbox[0].Status != models.OutboxSent || outbox[0].Payload != nil {
-			t.Errorf("outbox after delivery: %+v", outbox)
+			t.Errorf("outbox after delivery: %d rows, status %s, payload erased %v", len(outbox), outbox[0].Status, outbox[0].Payload == nil)
 		}
 	})
 }

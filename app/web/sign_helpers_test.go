@@ -47,14 +47,20 @@ func openSignForm(t *testing.T, c *apptest.Client, d *db.DB, path string) signFo
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET %s: %d", path, resp.StatusCode)
 	}
-	return parseSignForm(t, d, resp.Body)
+	return parseSignForm(t, c, d, resp.Body)
 }
 
-func parseSignForm(t *testing.T, d *db.DB, body string) signForm {
+// parseSignForm reads the form's hidden fields and, after loading the
+// CAPTCHA image as a browser does (the statement page only reserves the
+// challenge), its answer from the database.
+func parseSignForm(t *testing.T, c *apptest.Client, d *db.DB, body string) signForm {
 	t.Helper()
 	csrf, id := csrfRe.FindStringSubmatch(body), captchaIDRe.FindStringSubmatch(body)
 	if csrf == nil || id == nil {
 		t.Fatalf("no sign form with CSRF token and CAPTCHA on the page:\n%s", body)
+	}
+	if r := c.Get("/captcha/" + id[1] + ".png"); r.StatusCode != 200 {
+		t.Fatalf("CAPTCHA image: %d", r.StatusCode)
 	}
 	return signForm{CSRF: csrf[1], CaptchaID: id[1], Answer: captchaAnswer(t, d, id[1])}
 }

@@ -24,7 +24,7 @@ func TestStatementPageCarriesTheSignForm(t *testing.T) {
 	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		c := apptest.NewClient(t, signInstance(t, d).Web.App())
 		resp := c.Get("/s/" + signSlug)
-		f := parseSignForm(t, d, resp.Body)
+		f := parseSignForm(t, c, d, resp.Body)
 		for _, want := range []string{`action="/s/` + signSlug + `/sign#sign"`, `name="fax"`,
 			`/captcha/` + f.CaptchaID + `.png`, `/captcha/` + f.CaptchaID + `.wav`, `value="reload"`,
 			`<option value="UA">Ukraine</option>`, `href="/privacy"`, `src="/static/sign.js"`} {
@@ -46,8 +46,8 @@ func TestStatementPageCarriesTheSignForm(t *testing.T) {
 		if wav.StatusCode != 200 || wav.Header.Get("Content-Type") != "audio/wav" || !strings.HasPrefix(wav.Body, "RIFF") {
 			t.Errorf("audio: %d %s", wav.StatusCode, wav.Header.Get("Content-Type"))
 		}
-		if r := c.Get("/captcha/AAAAAAAAAAAAAAAAAAAA.png"); r.StatusCode != 404 {
-			t.Errorf("unknown challenge image: %d", r.StatusCode)
+		if r := c.Get("/captcha/not-an-id.png"); r.StatusCode != 404 {
+			t.Errorf("malformed challenge id: %d", r.StatusCode)
 		}
 		if r := c.Get("/privacy"); r.StatusCode != 200 || !strings.Contains(r.Body, "How to withdraw") {
 			t.Errorf("privacy page: %d", r.StatusCode)
@@ -137,7 +137,7 @@ func TestBadInputIsRefusedWithAMessageAndNothingStored(t *testing.T) {
 				if tc.field != "email" && !strings.Contains(resp.Body, `value="kept@example.org"`) {
 					t.Error("the email typed was not kept")
 				}
-				if next := parseSignForm(t, d, resp.Body); next.CaptchaID == f.CaptchaID {
+				if next := parseSignForm(t, c, d, resp.Body); next.CaptchaID == f.CaptchaID {
 					t.Error("the form came back with the used CAPTCHA")
 				}
 				if n := countRows(t, d, &models.Signature{}); n != 0 {
@@ -209,7 +209,7 @@ func TestReloadGivesANewCAPTCHAAndKeepsTheValues(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(resp.Body, `value="reload@example.org"`) {
 			t.Fatalf("reload: %d", resp.StatusCode)
 		}
-		next := parseSignForm(t, d, resp.Body)
+		next := parseSignForm(t, c, d, resp.Body)
 		if next.CaptchaID == f.CaptchaID || countRows(t, d, &models.Signature{}) != 0 {
 			t.Error("reload kept the old CAPTCHA or stored something")
 		}
@@ -489,6 +489,46 @@ func TestDuplicatesCreateNoRowAndResendWithinLimits(t *testing.T) {
 		}
 		if n, m := countRows(t, d, &models.Signature{}), countRows(t, d, &models.OutboxMessage{}); n != 1 || m != 5 {
 			t.Errorf("after 6 more submissions 10 minutes apart: %d rows, %d emails; want 1 and 5 in all", n, m)
+		}
+	})
+}
+
+// The statement page, seen by every visitor and crawler, stores nothing:
+// its CAPTCHA is stored when the image is first loaded, under the same
+// per-network limit as any challenge.
+func TestStatementPageReservesTheCAPTCHALazily(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		c := apptest.NewClient(t, signInstance(t, d, func(c *config.Config) { c.CaptchaRate = "2/10m" }).Web.App())
+		var ids []string
+		for range 3 {
+			m := captchaIDRe.FindStringSubmatch(c.Get("/s/" + signSlug).Body)
+			if m == nil {
+				t.Fatal("no CAPTCHA id on the statement page")
+			}
+			ids = append(ids, m[1])
+		}
+		if n := countRows(t, d, &models.CaptchaChallenge{}); n != 0 {
+			t.Fatalf("viewing the statement page stored %d challenges", n)
+		}
+		if ids[0] == ids[1] {
+			t.Fatal("two views share a CAPTCHA id")
+		}
+		for _, id := range ids[:2] {
+			if r := c.Get("/captcha/" + id + ".png"); r.StatusCode != 200 || r.Header.Get("Content-Type") != "image/png" {
+				t.Fatalf("image of a reserved challenge: %d", r.StatusCode)
+			}
+		}
+		if r := c.Get("/captcha/" + ids[0] + ".wav"); r.StatusCode != 200 {
+			t.Errorf("audio of the same challenge: %d", r.StatusCode)
+		}
+		if r := c.Get("/captcha/" + ids[2] + ".png"); r.StatusCode != http.StatusTooManyRequests {
+			t.Errorf("third new challenge over a limit of 2: %d, want 429", r.StatusCode)
+		}
+		if n := countRows(t, d, &models.CaptchaChallenge{}); n != 2 {
+			t.Errorf("%d challenges stored, want 2", n)
+		}
+		if r := c.Get("/captcha/short.png"); r.StatusCode != http.StatusNotFound {
+			t.Errorf("malformed id: %d", r.StatusCode)
 		}
 	})
 }
