@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
 
@@ -158,4 +159,26 @@ func TestConcurrentReadThenWriteTransactions(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestIsUnavailable(t *testing.T) {
+	cases := []struct {
+		err  error
+		want bool
+	}{
+		{&pgconn.ConnectError{}, true},
+		{fmt.Errorf("query: %w", &pgconn.PgError{Code: "57P01"}), true},
+		{&pgconn.PgError{Code: "08006"}, true},
+		{&pgconn.PgError{Code: "53300"}, true},
+		{&pgconn.PgError{Code: "23505"}, false},
+		{errors.New("sql: database is closed"), true},
+		{errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"), true},
+		{errors.New("syntax error"), false},
+		{nil, false},
+	}
+	for _, tc := range cases {
+		if got := db.IsUnavailable(tc.err); got != tc.want {
+			t.Errorf("IsUnavailable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"strings"
@@ -37,21 +38,26 @@ func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, sql.ErrConnDone) {
 		return true
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		// Class 08: connection exception; 57P01-57P03: shutdown, crash, not yet accepting.
-		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
-	}
+	// A failed connection attempt wraps the server's refusal (a PgError
+	// such as 57P03 or 53300): check it before the PgError codes.
 	var connErr *pgconn.ConnectError
 	if errors.As(err, &connErr) || pgconn.Timeout(err) {
 		return true
 	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 53300: too many connections;
+		// 55000 here: not accepting connections; 57P01-57P03: shutdown,
+		// crash, not yet accepting.
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P") || pgErr.Code == "53300"
+	}
 	msg := err.Error()
 	for _, s := range []string{"connection refused", "broken pipe", "connection reset", "conn closed",
-		"unexpected EOF", "database is locked", "SQLITE_BUSY", "failed to connect", "no connection"} {
+		"unexpected EOF", "database is locked", "SQLITE_BUSY", "failed to connect", "no connection",
+		"sql: database is closed"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

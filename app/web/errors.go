@@ -41,6 +41,11 @@ var (
 // handleError is fiber's one error handler: it maps an error to a status,
 // logs what clients must not see, and answers with a page or JSON.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	// Errors the server raises before any middleware ran (413, 431, ...)
+	// still get the security headers.
+	if len(c.Response().Header.Peek(fiber.HeaderContentSecurityPolicy)) == 0 {
+		s.setSecurityHeaders(c)
+	}
 	public := classify(err)
 	status, msg := public.Status, public.Msg
 	loc := s.locale(c)

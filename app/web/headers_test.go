@@ -162,8 +162,8 @@ func TestDatabaseOutageDoesNotLeakOnPostgreSQL(t *testing.T) {
 func checkServerErrorAnswers(t *testing.T, c *apptest.Client) {
 	t.Helper()
 	page := c.Get("/s/no-to-imperialist-invasion")
-	if page.StatusCode < 500 {
-		t.Fatalf("page without a database: %d", page.StatusCode)
+	if page.StatusCode != http.StatusServiceUnavailable || page.Header.Get("Retry-After") == "" {
+		t.Fatalf("page without a database: %d (Retry-After %q), want 503 with Retry-After", page.StatusCode, page.Header.Get("Retry-After"))
 	}
 	if !strings.Contains(page.Body, "<html") {
 		t.Errorf("page without a database is not an HTML error page:\n%s", page.Body)
@@ -174,7 +174,7 @@ func checkServerErrorAnswers(t *testing.T, c *apptest.Client) {
 	req := apptest.NewRequest(http.MethodGet, "/s/no-to-imperialist-invasion", nil, "")
 	req.Header.Set("Accept", "application/json")
 	js := c.Do(req)
-	if js.StatusCode < 500 || !strings.HasPrefix(js.Header.Get("Content-Type"), "application/json") {
+	if js.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(js.Header.Get("Content-Type"), "application/json") {
 		t.Errorf("JSON without a database: %d %s", js.StatusCode, js.Header.Get("Content-Type"))
 	}
 	checkNoInternals(t, "JSON error", js.Body)
@@ -230,7 +230,7 @@ func TestOversizedBodyIs413(t *testing.T) {
 		srv := apptest.StartServer(t, d, func(c *config.Config) { c.BodyLimit = cfg.BodyLimit })
 		for _, size := range []int{4096, 4097, 1 << 20} {
 			body := "comment=" + strings.Repeat("x", size-len("comment="))
-			status, answer := postOverTCP(t, srv.URL, "/s/no-to-imperialist-invasion", body)
+			status, answer, header := postOverTCP(t, srv.URL, "/s/no-to-imperialist-invasion", body)
 			tooLarge := status == http.StatusRequestEntityTooLarge
 			if size > 4096 && !tooLarge {
 				t.Errorf("%d-byte body: %d, want 413", size, status)
@@ -239,13 +239,16 @@ func TestOversizedBodyIs413(t *testing.T) {
 				t.Errorf("%d-byte body, at the limit: 413", size)
 			}
 			checkNoInternals(t, fmt.Sprintf("answer to a %d-byte body", size), answer)
+			if tooLarge {
+				checkSecurityHeaders(t, "413 answer", header)
+			}
 		}
 	})
 }
 
 // postOverTCP sends a form POST on its own connection and reads the answer
 // even when the server answers and closes before the body is all written.
-func postOverTCP(t *testing.T, base, path, body string) (int, string) {
+func postOverTCP(t *testing.T, base, path, body string) (int, string, http.Header) {
 	t.Helper()
 	host := strings.TrimPrefix(base, "http://")
 	conn, err := net.Dial("tcp", host)
@@ -263,7 +266,7 @@ func postOverTCP(t *testing.T, base, path, body string) (int, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return resp.StatusCode, string(b), resp.Header
 }
 
 // TestSlowHeadersAreCutByTheReadTimeout is a slowloris on loopback: a

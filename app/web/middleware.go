@@ -17,6 +17,11 @@ const cspDefault = "default-src 'self'; script-src 'self'; style-src 'self'; img
 // securityHeaders sets the headers every response carries. Routes meant to
 // be framed (the embeds) replace the CSP after this runs.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	h := &c.Response().Header
 	h.Set(fiber.HeaderContentSecurityPolicy, cspDefault)
 	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
@@ -27,7 +32,6 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	if s.cfg.IsHTTPS() {
 		h.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
 	}
-	return c.Next()
 }
 
 // logRequests logs each request with its id, route, status and duration,
