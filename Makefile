@@ -30,8 +30,13 @@ lint: $(GOSEC) ## formatting, vet, static analysis, gosec and govulncheck (offli
 $(GOSEC):
 	GOBIN=$(CURDIR)/$(dir $(GOSEC)) $(GO) install github.com/securego/gosec/v2/cmd/gosec@$(GOSEC_VERSION)
 
-bench: ## performance figures (see README)
-	@echo "make bench: the load benchmark arrives with the performance work"
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+BENCH_FLAGS ?=
+
+bench: ## performance figures on PostgreSQL and SQLite (see README)
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/undersign ./cmd/undersign
+	$(GO) run ./cmd/undersign-bench -bin bin/undersign -db "$(BENCH_POSTGRES_URL)" $(BENCH_FLAGS)
+	$(GO) run ./cmd/undersign-bench -bin bin/undersign -db sqlite $(BENCH_FLAGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

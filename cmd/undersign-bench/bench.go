@@ -1,0 +1,313 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/undersign/undersign/app/db"
+	"github.com/undersign/undersign/models"
+)
+
+const slug = "no-to-imperialist-invasion"
+
+// bench runs every scenario against one database.
+type bench struct {
+	o      options
+	dsn    string
+	d      *db.DB
+	srv    *server
+	st     *models.Statement
+	lines  []string
+	seeded int
+}
+
+// limitsEnv raises the rate limits out of the load's way; they stay on,
+// so their cost is measured.
+var limitsEnv = []string{
+	"UNDERSIGN_SIGN_RATE_IP=100000000/1m",
+	"UNDERSIGN_SIGN_RATE_DOMAIN=100000000/1m",
+	"UNDERSIGN_CAPTCHA_RATE=100000000/1m",
+}
+
+func (b *bench) say(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	fmt.Println(line)
+	b.lines = append(b.lines, line)
+}
+
+func (b *bench) all(ctx context.Context) error {
+	if out, err := exec.Command(b.o.bin, "migrate", "up").CombinedOutput(); err != nil { // #nosec G204 -- our binary
+		return fmt.Errorf("migrate: %v: %s", err, out)
+	}
+	if err := b.startup(); err != nil {
+		return err
+	}
+	srv, _, err := startServer(b.o.bin, b.dsn, filepath.Join(b.o.work, "serve.log"), limitsEnv...)
+	if err != nil {
+		return err
+	}
+	b.srv = srv
+	defer srv.stop()
+	if b.d, err = db.Open(ctx, b.dsn); err != nil {
+		return err
+	}
+	defer b.d.Close()
+	if err := b.d.Where("slug = ?", slug).Take(&b.st).Error; err != nil {
+		return fmt.Errorf("statement %s: %w", slug, err)
+	}
+	time.Sleep(time.Second)
+	idle, _ := srv.rssMB()
+	b.say("memory: idle RSS %.1f MB", idle)
+
+	steps := []func(context.Context) error{b.sign, b.confirm, b.approve}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	for _, n := range b.o.sizes {
+		if err := b.atSize(ctx, n); err != nil {
+			return err
+		}
+	}
+	b.say("done: %s", time.Now().UTC().Format(time.RFC3339))
+	return nil
+}
+
+// startup measures the time from exec to a 200 from /readyz on a migrated
+// database, three times, and keeps the median.
+func (b *bench) startup() error {
+	var ds []time.Duration
+	for i := range 3 {
+		srv, d, err := startServer(b.o.bin, b.dsn, filepath.Join(b.o.work, fmt.Sprintf("startup-%d.log", i)))
+		if err != nil {
+			return err
+		}
+		srv.stop()
+		ds = append(ds, d)
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	b.say("start-up to ready: %s (median of 3: %s)", ds[1].Round(time.Millisecond), durations(ds))
+	return nil
+}
+
+func durations(ds []time.Duration) string {
+	s := make([]string, len(ds))
+	for i, d := range ds {
+		s[i] = d.Round(time.Millisecond).String()
+	}
+	return strings.Join(s, ", ")
+}
+
+// sign posts valid sign forms, each with its own CAPTCHA from the
+// database store, for the full duration.
+func (b *bench) sign(ctx context.Context) error {
+	br := newBrowser(b.srv.base)
+	_, page, err := br.get("/s/" + slug + "/sign")
+	if err != nil {
+		return err
+	}
+	csrf, err := hidden(page, "csrf")
+	if err != nil {
+		return err
+	}
+	n := int(b.o.duration.Seconds()) * 6000
+	answers, err := seedCaptchas(ctx, b.d, n)
+	if err != nil {
+		return err
+	}
+	var before int64
+	b.d.Model(&models.Signature{}).Where("email LIKE ?", "sign-%@bench-sign.example").Count(&before)
+	var next atomic.Int64
+	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Cookie": {br.cookieHeader()},
+		"Origin": {b.srv.base}}
+	tr := func(t *vegeta.Target) error {
+		i := int(next.Add(1)) - 1
+		if i >= len(answers) {
+			return vegeta.ErrNoTargets
+		}
+		form := url.Values{"csrf": {csrf}, "captcha_id": {answers[i].id}, "captcha_answer": {answers[i].answer},
+			"kind": {"organisation"}, "name": {fmt.Sprintf("Bench Union %d", i)}, "org_type": {"union"},
+			"website": {fmt.Sprintf("https://u%d.bench-sign.example/", i)}, "country": {countries[i%len(countries)]},
+			"contact_name": {"Bench Contact"}, "email": {fmt.Sprintf("sign-%d@bench-sign.example", i)},
+			"consent": {"yes"}}
+		t.Method, t.URL, t.Header, t.Body = http.MethodPost, b.srv.base+"/s/"+slug+"/sign", header, []byte(form.Encode())
+		return nil
+	}
+	f := attack("sign (form POST, CAPTCHA, limits, tx)", tr, b.o.conns, b.o.duration, func(c uint16) bool { return c == http.StatusSeeOther })
+	var after int64
+	b.d.Model(&models.Signature{}).Where("email LIKE ?", "sign-%@bench-sign.example").Count(&after)
+	acked := f.Codes["303"]
+	f.Note = fmt.Sprintf("acknowledged %d, rows %d", acked, after-before)
+	if int64(acked) != after-before {
+		f.Note += "  MISMATCH"
+	}
+	b.say("%s", f)
+	return nil
+}
+
+// confirm posts confirmations of unconfirmed signatures seeded with known
+// tokens.
+func (b *bench) confirm(ctx context.Context) error {
+	br := newBrowser(b.srv.base)
+	_, page, err := br.get("/s/" + slug + "/sign")
+	if err != nil {
+		return err
+	}
+	csrf, err := hidden(page, "csrf")
+	if err != nil {
+		return err
+	}
+	d := b.o.duration / 3
+	tokens, err := seedUnconfirmed(ctx, b.d, b.st, int(d.Seconds())*6000)
+	if err != nil {
+		return err
+	}
+	var next atomic.Int64
+	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Cookie": {br.cookieHeader()},
+		"Origin": {b.srv.base}}
+	body := []byte(url.Values{"csrf": {csrf}}.Encode())
+	tr := func(t *vegeta.Target) error {
+		i := int(next.Add(1)) - 1
+		if i >= len(tokens) {
+			return vegeta.ErrNoTargets
+		}
+		t.Method, t.URL, t.Header, t.Body = http.MethodPost, b.srv.base+"/confirm/"+tokens[i], header, body
+		return nil
+	}
+	b.say("%s", attack("confirm (POST)", tr, b.o.conns, d, func(c uint16) bool { return c == http.StatusSeeOther }))
+	return nil
+}
+
+// approve logs in as an admin and approves 1,000 pending signatures in one
+// bulk decision, then single decisions under load.
+func (b *bench) approve(ctx context.Context) error {
+	br, csrf, err := b.login()
+	if err != nil {
+		return err
+	}
+	ids, err := seedPending(ctx, b.d, b.st, 1000+int((b.o.duration/3).Seconds())*2000)
+	if err != nil {
+		return err
+	}
+	bulk := url.Values{"_csrf": {csrf}, "action": {"approve"}, "confirm": {"1"}}
+	for _, id := range ids[:1000] {
+		bulk.Add("sel", fmt.Sprintf("%d:1", id))
+	}
+	start := time.Now()
+	code, _, err := br.post("/admin/s/"+slug+"/signatures/bulk", bulk)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	var approved int64
+	b.d.Model(&models.Signature{}).Where("id IN ? AND status = ?", ids[:1000], models.StatusApproved).Count(&approved)
+	b.say("%-34s %d rows approved in %s (answer %d)", "moderation bulk approve of 1,000", approved, took.Round(time.Millisecond), code)
+
+	rest := ids[1000:]
+	var next atomic.Int64
+	header := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Cookie": {br.cookieHeader()},
+		"Origin": {b.srv.base}}
+	tr := func(t *vegeta.Target) error {
+		i := int(next.Add(1)) - 1
+		if i >= len(rest) {
+			return vegeta.ErrNoTargets
+		}
+		form := url.Values{"_csrf": {csrf}, "action": {"approve"}, "version": {"1"}}
+		t.Method, t.Header, t.Body = http.MethodPost, header, []byte(form.Encode())
+		t.URL = fmt.Sprintf("%s/admin/s/%s/signatures/%d/decide", b.srv.base, slug, rest[i])
+		return nil
+	}
+	b.say("%s", attack("moderation approve (one per POST)", tr, 8, b.o.duration/3, func(c uint16) bool { return c == http.StatusSeeOther }))
+	return nil
+}
+
+// login creates an admin with the CLI and logs in through the form.
+func (b *bench) login() (*browser, string, error) {
+	email := fmt.Sprintf("bench-%d@example.org", time.Now().UnixNano())
+	cmd := exec.Command(b.o.bin, "user", "add", "--email", email, "--role", "admin") // #nosec G204 -- our binary
+	cmd.Env = append(os.Environ(), "UNDERSIGN_DATABASE_URL="+b.dsn)
+	cmd.Stdin = strings.NewReader("bench password 0123456789\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, "", fmt.Errorf("user add: %v: %s", err, out)
+	}
+	br := newBrowser(b.srv.base)
+	_, page, err := br.get("/admin/login")
+	if err != nil {
+		return nil, "", err
+	}
+	csrf, err := hidden(page, "_csrf")
+	if err != nil {
+		return nil, "", err
+	}
+	code, _, err := br.post("/admin/login", url.Values{"_csrf": {csrf}, "email": {email}, "password": {"bench password 0123456789"}})
+	if err != nil || code != http.StatusSeeOther {
+		return nil, "", fmt.Errorf("login: %d %v", code, err)
+	}
+	_, page, err = br.get("/admin/s/" + slug + "/signatures")
+	if err != nil {
+		return nil, "", err
+	}
+	csrf, err = hidden(page, "_csrf")
+	return br, csrf, err
+}
+
+// atSize seeds approved signatures up to n and measures the public list
+// uncached, the cached embeds and the memory under mixed load.
+func (b *bench) atSize(ctx context.Context, n int) error {
+	if n > b.seeded {
+		start := time.Now()
+		if err := seedApproved(ctx, b.d, b.dsn, b.st.ID, b.st.VersionHash, b.seeded, n, n); err != nil {
+			return err
+		}
+		b.say("--- %d approved signatures (seeded %d in %s)", n, n-b.seeded, time.Since(start).Round(time.Millisecond))
+		b.seeded = n
+	}
+	d := b.o.duration / 3
+	cursors, err := sampleCursors(ctx, b.d, b.st.ID, n, 500)
+	if err != nil {
+		return err
+	}
+	rctx, stop := context.WithCancel(ctx)
+	rss := b.srv.sampleRSS(rctx)
+	b.say("%s", attack("public list, uncached pages", getTargeter(b.srv.base, listPaths(cursors)), b.o.conns, d, is2xx))
+	b.say("%s", attack("embed page (cached)", getTargeter(b.srv.base, []string{"/embed/" + slug}), b.o.conns, d, is2xx))
+	b.say("%s", attack("widget JSON (cached)", getTargeter(b.srv.base, []string{"/api/v1/statements/" + slug + "/signatories"}), b.o.conns, d, is2xx))
+	b.say("%s", attack("badge SVG (cached)", getTargeter(b.srv.base, []string{"/badge/" + slug + ".svg"}), b.o.conns, d, is2xx))
+	b.say("%s", attack("statement page (cached)", getTargeter(b.srv.base, []string{"/s/" + slug}), b.o.conns, d, is2xx))
+	stop()
+	b.say("memory at %d: peak RSS under load %.1f MB", n, <-rss)
+	return nil
+}
+
+// listPaths are distinct list requests (so the short cache cannot answer
+// them): deep pages by cursor, country filters, name searches.
+func listPaths(cursors []string) []string {
+	var paths []string
+	for i := range 2000 {
+		cur := cursors[(i*7919)%len(cursors)]
+		switch i % 4 {
+		case 0:
+			paths = append(paths, "/api/v1/statements/"+slug+"/signatories?limit=50&cursor="+cur)
+		case 1:
+			paths = append(paths, "/s/"+slug+"/signatories?country="+countries[i%len(countries)]+"&cursor="+cur)
+		case 2:
+			paths = append(paths, "/s/"+slug+"/signatories?q="+url.QueryEscape(words[i%len(words)]+" "+strconv.Itoa(i)))
+		default:
+			paths = append(paths, "/api/v1/statements/"+slug+"/signatories?limit=20&type="+orgTypes[i%len(orgTypes)]+"&cursor="+cur)
+		}
+	}
+	return paths
+}
