@@ -50,8 +50,7 @@ func attack(name string, tr vegeta.Targeter, conns int, d time.Duration, ok func
 	return f
 }
 
-func is2xx(code uint16) bool      { return code >= 200 && code < 300 }
-func is2xxOr303(code uint16) bool { return is2xx(code) || code == http.StatusSeeOther }
+func is2xx(code uint16) bool { return code >= 200 && code < 300 }
 
 // getTargeter cycles through paths with GET requests.
 func getTargeter(base string, paths []string) vegeta.Targeter {
