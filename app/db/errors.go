@@ -64,3 +64,13 @@ func IsUnavailable(err error) bool {
 	}
 	return false
 }
+
+// IsInvalidText tells whether err is PostgreSQL refusing a value that is
+// not text it can store: a NUL byte, or bytes that are not UTF-8 (SQLite
+// stores them). Such a value comes from a client's input, so it is the
+// client's error, not the server's.
+func IsInvalidText(err error) bool {
+	var pgErr *pgconn.PgError
+	// 22021: character_not_in_repertoire; 22P05: untranslatable_character.
+	return errors.As(err, &pgErr) && (pgErr.Code == "22021" || pgErr.Code == "22P05")
+}

@@ -36,6 +36,8 @@ var (
 		Msg: "The service is busy or briefly unavailable. Nothing was lost: please try again in a few seconds."}
 	errInternal = &Error{Status: fiber.StatusInternalServerError, ID: "error.internal.message",
 		Msg: "Something went wrong on our side. Please try again."}
+	errInvalidText = &Error{Status: fiber.StatusBadRequest,
+		Msg: "The request contains characters that are not allowed, such as control characters."}
 )
 
 // handleError is fiber's one error handler: it maps an error to a status,
@@ -87,6 +89,8 @@ func classify(err error) *Error {
 		return publicFiberError(fe)
 	case errors.Is(err, db.ErrNotFound):
 		return errNotFound
+	case db.IsInvalidText(err):
+		return errInvalidText
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr), db.IsUnavailable(err):
 		return errUnavailable
 	}
