@@ -441,8 +441,6 @@ func allStoredText(t *testing.T, d *db.DB) map[string][]string {
 	return out
 }
 
-var confirmLinkRe = regexp.MustCompile(`/(?:confirm|withdraw)/([A-Za-z0-9_-]{43})`)
-
 // TestNoRawTokenAtRest goes through every flow that hands out a token (a
 // signature's confirmation and withdrawal link, an invitation, a password
 // reset, a dashboard session) and then searches every text and blob
