@@ -85,8 +85,8 @@ type Page struct {
 	// Next continues the list after Items; nil on the last page.
 	Next *Cursor
 	// Total is how many signatories the query matches. When TotalExact is
-	// false, a search matched more than MaxSearchCount and Total is that
-	// bound.
+	// false, a name search matched more than MaxSearchCount and Total is
+	// that bound.
 	Total      int64
 	TotalExact bool
 	// Hidden is set while the statement's list is under embargo: nothing
@@ -94,8 +94,8 @@ type Page struct {
 	Hidden bool
 }
 
-// MaxSearchCount bounds the count of a search or of a combined filter,
-// which has no maintained counter.
+// MaxSearchCount bounds the count of a name search, which has no
+// maintained counter.
 const MaxSearchCount = 1000
 
 // Page returns the page of signatories the query selects.
@@ -133,16 +133,17 @@ func (l *Lister) page(ctx context.Context, st *models.Statement, q Query) (*Page
 	return p, err
 }
 
-// total counts what the query matches: from the maintained counters when
-// the query has at most one country or one type filter, else by a count
-// bounded at MaxSearchCount.
+// total counts what the query matches: from the maintained counters
+// unless it searches by name, then by a count bounded at MaxSearchCount.
 func (l *Lister) total(ctx context.Context, st *models.Statement, q Query) (int64, bool, error) {
-	if q.Search == "" && (q.Country == "" || q.Type == "") {
+	if q.Search == "" {
 		c, err := l.Counts(ctx, st)
 		if err != nil {
 			return 0, false, err
 		}
 		switch {
+		case q.Country != "" && q.Type != "":
+			return c.byCountryType[q.Country+":"+q.Type], true, nil
 		case q.Country != "":
 			return c.byCountry[q.Country], true, nil
 		case q.Type != "":
@@ -193,8 +194,9 @@ type Counts struct {
 	Types     []TypeCount    // most signatories first
 	Hidden    bool
 
-	byCountry map[string]int64
-	byType    map[string]int64
+	byCountry     map[string]int64
+	byType        map[string]int64
+	byCountryType map[string]int64 // "FR:ngo"
 }
 
 // CountryCount is the number of signatories from one country.
@@ -222,8 +224,8 @@ func (l *Lister) Counts(ctx context.Context, st *models.Statement) (*Counts, err
 	return e.Value.(*Counts), nil
 }
 
-// maxTypes bounds the organisation types listed; types are short labels
-// from a form, so a statement has few.
+// maxTypes bounds the organisation types read; the sign form offers a
+// handful, so a statement has few, and few combinations with countries.
 const maxTypes = 200
 
 func (l *Lister) counts(ctx context.Context, st *models.Statement) (*Counts, error) {
@@ -238,7 +240,15 @@ func (l *Lister) counts(ctx context.Context, st *models.Statement) (*Counts, err
 	if err != nil {
 		return nil, err
 	}
-	c := &Counts{Total: total, byCountry: byCountry, byType: make(map[string]int64, len(types))}
+	combos, err := l.store.ApprovedTallies(ctx, st.ID, store.TallyCountryType, maxTypes*len(byCountry)+1)
+	if err != nil {
+		return nil, err
+	}
+	c := &Counts{Total: total, byCountry: byCountry, byType: make(map[string]int64, len(types)),
+		byCountryType: make(map[string]int64, len(combos))}
+	for _, t := range combos {
+		c.byCountryType[t.Key] = t.N
+	}
 	for code, n := range byCountry {
 		c.Countries = append(c.Countries, CountryCount{Country: CountryOf(code), N: n})
 	}

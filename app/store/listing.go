@@ -51,7 +51,10 @@ type PublicFilter struct {
 }
 
 func (f PublicFilter) apply(q *gorm.DB) *gorm.DB {
-	q = q.Where("statement_id = ? AND status = ?", f.StatementID, models.StatusApproved)
+	// The status is written out, not bound, so that PostgreSQL can match the
+	// partial trigram index (WHERE status = 'approved') even with a generic
+	// plan of a cached prepared statement.
+	q = q.Where("statement_id = ? AND status = '"+string(models.StatusApproved)+"'", f.StatementID)
 	if f.Country != "" {
 		q = q.Where("country = ?", f.Country)
 	}
@@ -86,8 +89,8 @@ func (s *Store) CountPublicSignatories(ctx context.Context, f PublicFilter, max 
 	return n, db.Normalize(err)
 }
 
-// Tally is one count of approved signatures, by day ("2006-01-02") or by
-// organisation type.
+// Tally is one count of approved signatures, by day ("2006-01-02"), by
+// organisation type, or by country and type ("FR:ngo").
 type Tally struct {
 	Key string
 	N   int64
@@ -95,13 +98,15 @@ type Tally struct {
 
 // Tally dimensions kept in approved_tallies.
 const (
-	TallyDay  = "day"
-	TallyType = "type"
+	TallyDay         = "day"
+	TallyType        = "type"
+	TallyCountryType = "country_type"
 )
 
 // ApprovedTallies returns a statement's non-zero tallies of one dimension,
 // greatest key first, at most limit of them. The table is maintained by
-// triggers (migration 0030), so this reads a few rows, never signatures.
+// triggers (migrations 0030 and 0031), so this reads a few rows, never
+// signatures.
 func (s *Store) ApprovedTallies(ctx context.Context, statementID int64, dimension string, limit int) ([]Tally, error) {
 	var out []Tally
 	err := s.conn(ctx).Table("approved_tallies").Select("key, n").

@@ -53,14 +53,20 @@ func TestApprovedTalliesFollowEveryStatusChange(t *testing.T) {
 		if got := tallies(t, s, st, store.TallyType); got["union"] != 2 || got["ngo"] != 1 || len(got) != 2 {
 			t.Errorf("types after three approvals: %v", got)
 		}
+		if got := tallies(t, s, st, store.TallyCountryType); got["DE:union"] != 2 || got["DE:ngo"] != 1 || len(got) != 2 {
+			t.Errorf("country and type after three approvals: %v", got)
+		}
 		if got := tallies(t, s, st, store.TallyDay); got[today] != 3 || len(got) != 1 {
 			t.Errorf("days after three approvals: %v (today %s)", got, today)
 		}
 		if err := s.Transition(ctx, a, models.StatusWithdrawn, map[string]any{"email": nil}); err != nil {
 			t.Fatal(err)
 		}
-		if err := d.Model(&models.Signature{}).Where("name_norm = ?", "c").Update("org_type", "media").Error; err != nil {
+		if err := d.Model(&models.Signature{}).Where("name_norm = ?", "c").Updates(map[string]any{"org_type": "media", "country": "FR"}).Error; err != nil {
 			t.Fatal(err)
+		}
+		if got := tallies(t, s, st, store.TallyCountryType); got["DE:union"] != 1 || got["FR:media"] != 1 || got["DE:ngo"] != 0 {
+			t.Errorf("country and type after a withdrawal and an edit: %v", got)
 		}
 		if got := tallies(t, s, st, store.TallyType); got["union"] != 1 || got["media"] != 1 || got["ngo"] != 0 {
 			t.Errorf("types after a withdrawal and an edit: %v", got)
@@ -73,6 +79,20 @@ func TestApprovedTalliesFollowEveryStatusChange(t *testing.T) {
 		}
 		if got := tallies(t, s, st, store.TallyDay); got[today] != 1 {
 			t.Errorf("days after a deletion: %v", got)
+		}
+		// Bulk changes in one statement count every row.
+		if err := d.Exec("UPDATE signatures SET status = ? WHERE statement_id = ?", models.StatusApproved, st.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := tallies(t, s, st, store.TallyType); got["union"] != 1 || got["media"] != 1 || got[""] != 1 || len(got) != 3 {
+			t.Errorf("types after a bulk update: %v", got)
+		}
+		// Deleting the statement takes its signatures and tallies along.
+		if err := d.Where("id = ?", st.ID).Delete(&models.Statement{}).Error; err != nil {
+			t.Fatalf("delete a statement with approved signatures: %v", err)
+		}
+		if got := tallies(t, s, st, store.TallyType); len(got) != 0 {
+			t.Errorf("tallies outlived their statement: %v", got)
 		}
 	})
 }
