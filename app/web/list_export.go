@@ -42,14 +42,24 @@ func (s *Server) export(c *fiber.Ctx, ext, contentType string, write exportWrite
 	if err != nil {
 		return err
 	}
-	select {
-	case exportSlots <- struct{}{}:
-	default:
-		return &Error{Status: fiber.StatusServiceUnavailable, Msg: "Many downloads are running; please try again in a minute."}
-	}
 	c.Set(fiber.HeaderContentType, contentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+fileSafe(st.Slug)+`-signatories.`+ext+`"`)
 	c.Set(fiber.HeaderCacheControl, s.publicCacheControl())
+	if c.Method() == fiber.MethodHead {
+		return nil // the headers are the whole answer; no need to read the list
+	}
+	select {
+	case exportSlots <- struct{}{}:
+	default:
+		c.Response().Header.Del(fiber.HeaderContentDisposition)
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return &Error{Status: fiber.StatusServiceUnavailable, Msg: "Many downloads are running; please try again in a minute."}
+	}
+	// The writer runs after this handler returns; the slot is given back
+	// when it ends, also when the client leaves early (writes then fail).
+	// A large list takes longer to send than the server's WriteTimeout,
+	// which is meant for pages: this response gets the export's own.
+	_ = c.Context().SetWriteDeadline(time.Now().Add(exportTimeout))
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer func() { <-exportSlots }()
 		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
