@@ -45,6 +45,7 @@ func (s *Server) embedHeaders(c *fiber.Ctx) error {
 	h.Set(fiber.HeaderContentSecurityPolicy, cspEmbed)
 	h.Del(fiber.HeaderXFrameOptions)
 	h.DelAllCookies()
+	sameForEveryone(c, err)
 	return err
 }
 

@@ -87,7 +87,17 @@ func (s *Server) publicResource(c *fiber.Ctx) error {
 	c.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	err := c.Next()
 	c.Response().Header.DelAllCookies()
+	sameForEveryone(c, err)
 	return err
+}
+
+// sameForEveryone drops the Vary: Accept-Language the locale middleware
+// adds: these answers depend on the URL alone (?lang= included), and the
+// header would split shared caches by every browser's language list.
+func sameForEveryone(c *fiber.Ctx, err error) {
+	if err == nil && c.Response().StatusCode() < fiber.StatusBadRequest {
+		c.Response().Header.Del(fiber.HeaderVary)
+	}
 }
 
 // apiGET opens the read-only API to scripts on any site. No credentials are

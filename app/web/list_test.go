@@ -242,6 +242,9 @@ func TestAPIIsOpenToEveryOriginAndAdminIsNot(t *testing.T) {
 			if got := resp.Header.Get("Cache-Control"); got != "public, max-age=30" {
 				t.Errorf("%s: Cache-Control %q", path, got)
 			}
+			if got := resp.Header.Get("Vary"); got != "" {
+				t.Errorf("%s: Vary %q would split shared caches", path, got)
+			}
 			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 				t.Errorf("%s: Content-Type %q", path, resp.Header.Get("Content-Type"))
 			}
