@@ -66,6 +66,14 @@ func New(st Store, limiter *ratelimit.Limiter, rate config.Rate) *Challenges {
 	return &Challenges{store: st, limiter: limiter, rate: rate, Now: func() time.Time { return time.Now().UTC() }}
 }
 
+// With returns challenges that work through st, such as a transaction's
+// store, so that using a challenge up commits with the caller's writes.
+func (c *Challenges) With(st Store) *Challenges {
+	cp := *c
+	cp.store = st
+	return &cp
+}
+
 // Challenge is an issued challenge.
 type Challenge struct {
 	ID        string

@@ -98,12 +98,19 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 	sendCtx, cancel := context.WithTimeout(ctx, w.Lease/2)
 	defer cancel()
 	errs := w.Sender.Send(sendCtx, ready)
+	var sent []int64
 	for i, c := range rows {
-		if err := w.record(ctx, c, errs[i]); err != nil {
+		if errs[i] == nil {
+			w.Log.Debug("mail sent", "outbox_id", c.ID, "kind", c.Kind)
+			sent = append(sent, c.ID)
+			continue
+		}
+		if err := w.recordFailure(ctx, c, errs[i]); err != nil {
 			return len(claimed), err
 		}
 	}
-	return len(claimed), nil
+	// One statement marks the whole batch sent.
+	return len(claimed), w.Store.MarkOutboxSentMany(ctx, sent, w.Now())
 }
 
 func (w *Worker) open(c store.ClaimedMessage) (*Rendered, error) {
@@ -118,11 +125,7 @@ func (w *Worker) open(c store.ClaimedMessage) (*Rendered, error) {
 	return &r, nil
 }
 
-func (w *Worker) record(ctx context.Context, c store.ClaimedMessage, sendErr error) error {
-	if sendErr == nil {
-		w.Log.Debug("mail sent", "outbox_id", c.ID, "kind", c.Kind)
-		return w.Store.MarkOutboxSent(ctx, c.ID, w.Now())
-	}
+func (w *Worker) recordFailure(ctx context.Context, c store.ClaimedMessage, sendErr error) error {
 	msg := truncate(sendErr.Error(), 500)
 	if c.Attempts >= w.MaxAttempts {
 		w.Log.Error("mail given up", "outbox_id", c.ID, "kind", c.Kind, "attempts", c.Attempts, "err", msg)

@@ -37,6 +37,12 @@ func New(st Store) *Limiter {
 	return &Limiter{store: st, Now: func() time.Time { return time.Now().UTC() }}
 }
 
+// With returns a limiter that counts through st, such as a transaction's
+// store, so that the counts commit with the caller's writes.
+func (l *Limiter) With(st Store) *Limiter {
+	return &Limiter{store: st, Now: l.Now}
+}
+
 // Check is one limit to count an event against.
 type Check struct {
 	Key  string

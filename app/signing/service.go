@@ -106,31 +106,29 @@ func (s *Service) Sign(ctx context.Context, st *models.Statement, f Form, cl Cli
 		return ErrClosed
 	}
 	errs := f.check(st)
-	if _, missing := errs[FieldCaptchaAnswer]; !missing {
-		ok, err := s.captcha.Verify(ctx, f.CaptchaID, f.CaptchaAnswer)
-		if err != nil {
+	if len(errs) > 0 {
+		return s.refuse(ctx, f, errs)
+	}
+	return s.save(ctx, st, &f, s.newSignature(st, &f, cl, now), now)
+}
+
+// refuse uses up the form's CAPTCHA (a wrong or unchecked answer counts as
+// an attempt) and reports every wrong field.
+func (s *Service) refuse(ctx context.Context, f Form, errs map[string]string) error {
+	if _, missing := errs[FieldCaptchaAnswer]; missing {
+		if err := s.captcha.Discard(ctx, f.CaptchaID); err != nil {
 			return err
 		}
-		if !ok {
-			errs[FieldCaptchaAnswer] = captchaMessage
-		}
-	} else if err := s.captcha.Discard(ctx, f.CaptchaID); err != nil {
-		return err
-	}
-	if len(errs) > 0 {
 		return &FormError{Fields: errs}
 	}
-	sig := s.newSignature(st, &f, cl, now)
-	ok, retry, err := s.limiter.AllowAll(ctx,
-		ratelimit.Check{Key: "sign:ip:" + cl.IPHMAC, Rate: s.rateIP},
-		ratelimit.Check{Key: "sign:domain:" + sig.EmailDomain, Rate: s.rateDom})
+	ok, err := s.captcha.Verify(ctx, f.CaptchaID, f.CaptchaAnswer)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return &LimitError{RetryAfter: retry}
+		errs[FieldCaptchaAnswer] = captchaMessage
 	}
-	return s.save(ctx, st, sig, now)
+	return &FormError{Fields: errs}
 }
 
 // newSignature builds the row of a valid form.
@@ -156,52 +154,85 @@ func (s *Service) newSignature(st *models.Statement, f *Form, cl Client, now tim
 	return sig
 }
 
-// errNameTaken rolls back a signature whose organisation already signed.
-var errNameTaken = errors.New("organisation already signed")
-
-// save writes the signature and its confirmation email in one
-// transaction, or, for a duplicate, perhaps re-sends the confirmation.
-// The INSERT comes first so that on SQLite the transaction holds the write
-// lock from its first statement and never has to upgrade a read.
-func (s *Service) save(ctx context.Context, st *models.Statement, sig *models.Signature, now time.Time) error {
+// save checks the CAPTCHA and the rate limits and writes the signature and
+// its confirmation email, or for a duplicate perhaps re-sends the
+// confirmation, all in one transaction: one commit per submission. A wrong
+// answer or a refused limit still commits, so the challenge is used up and
+// the attempt counted. The CAPTCHA's DELETE comes first so that on SQLite
+// the transaction writes from its first statement.
+func (s *Service) save(ctx context.Context, st *models.Statement, f *Form, sig *models.Signature, now time.Time) error {
 	token := keys.RandomToken(32)
 	hash, expires := keys.HashToken(token), now.Add(TokenTTL)
 	sig.TokenHash, sig.TokenExpiresAt = &hash, &expires
+	var outcome error
 	sent := false
 	err := s.store.Tx(ctx, func(tx *store.Store) error {
-		sent = false
-		inserted, err := tx.InsertSignature(ctx, sig)
+		outcome, sent = nil, false
+		ok, err := s.captcha.With(tx).Verify(ctx, f.CaptchaID, f.CaptchaAnswer)
 		if err != nil {
 			return err
 		}
-		if inserted {
-			if sig.Kind == models.KindOrganisation {
-				taken, err := tx.NameTaken(ctx, st.ID, sig.NameNorm)
-				if err != nil {
-					return err
-				}
-				if taken {
-					return errNameTaken
-				}
-			}
-			sent = true
-			return s.enqueueConfirm(ctx, tx, st, sig.Name, *sig.Email, token, expires, false)
+		if !ok {
+			outcome = &FormError{Fields: map[string]string{FieldCaptchaAnswer: captchaMessage}}
+			return nil
 		}
-		// The address already signed: it may get its confirmation again.
-		r, ok, err := tx.RenewTokenByEmail(ctx, st.ID, *sig.Email, s.renewal(hash, expires, now))
-		if err != nil || !ok {
+		allowed, retry, err := s.limiter.With(tx).AllowAll(ctx,
+			ratelimit.Check{Key: "sign:ip:" + derefOr(sig.IPHMAC), Rate: s.rateIP},
+			ratelimit.Check{Key: "sign:domain:" + sig.EmailDomain, Rate: s.rateDom})
+		if err != nil {
 			return err
 		}
-		sent = true
-		return s.enqueueConfirm(ctx, tx, st, r.Name, *r.Email, token, expires, r.Status != models.StatusUnconfirmed)
+		if !allowed {
+			outcome = &LimitError{RetryAfter: retry}
+			return nil
+		}
+		sent, err = s.write(ctx, tx, st, sig, token, hash, expires, now)
+		return err
 	})
-	if errors.Is(err, errNameTaken) {
-		return nil
+	if err != nil {
+		return err
 	}
-	if err == nil && sent {
+	if sent {
 		s.outbox.Wake()
 	}
-	return err
+	return outcome
+}
+
+// write stores a new signature with its confirmation email. A signature
+// whose address or organisation already signed creates no row; the
+// address may get its confirmation again. It tells whether it queued mail.
+func (s *Service) write(ctx context.Context, tx *store.Store, st *models.Statement, sig *models.Signature,
+	token, hash string, expires, now time.Time) (bool, error) {
+	taken := false
+	if sig.Kind == models.KindOrganisation {
+		var err error
+		if taken, err = tx.NameTaken(ctx, st.ID, sig.NameNorm); err != nil {
+			return false, err
+		}
+	}
+	if !taken {
+		inserted, err := tx.InsertSignature(ctx, sig)
+		if err != nil {
+			return false, err
+		}
+		if inserted {
+			return true, s.enqueueConfirm(ctx, tx, st, sig.Name, *sig.Email, token, expires, false)
+		}
+	}
+	// The address (or the organisation) already signed: the address may
+	// get its confirmation again.
+	r, ok, err := tx.RenewTokenByEmail(ctx, st.ID, *sig.Email, s.renewal(hash, expires, now))
+	if err != nil || !ok {
+		return false, err
+	}
+	return true, s.enqueueConfirm(ctx, tx, st, r.Name, *r.Email, token, expires, r.Status != models.StatusUnconfirmed)
+}
+
+func derefOr(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 func (s *Service) renewal(hash string, expires, now time.Time) store.TokenRenewal {

@@ -46,10 +46,13 @@ RETURNING id, kind, recipient, payload, attempts`
 	return out, err
 }
 
-// MarkOutboxSent records a delivery and erases the payload, which may hold
-// a confirmation link.
-func (s *Store) MarkOutboxSent(ctx context.Context, id int64, at time.Time) error {
-	return db.Normalize(s.conn(ctx).Model(&models.OutboxMessage{}).Where("id = ?", id).
+// MarkOutboxSentMany records the delivery of a batch in one statement and
+// erases the payloads, which may hold confirmation links.
+func (s *Store) MarkOutboxSentMany(ctx context.Context, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return db.Normalize(s.conn(ctx).Model(&models.OutboxMessage{}).Where("id IN ?", ids).
 		Updates(map[string]any{"status": models.OutboxSent, "payload": nil, "sent_at": at.UTC(),
 			"locked_until": nil, "last_error": ""}).Error)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -113,8 +114,15 @@ func migrateOrCheck(ctx context.Context, e *env, noMigrate bool) error {
 	return nil
 }
 
+// serveMetrics serves Prometheus metrics, and Go's profiles under
+// /debug/pprof/, on the private metrics address.
 func serveMetrics(e *env, m *web.Metrics) {
-	srv := &http.Server{Addr: e.cfg.MetricsAddr, Handler: m.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", m.Handler())
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: e.cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	e.log.Info("serving metrics", "addr", e.cfg.MetricsAddr)
 	if err := srv.ListenAndServe(); err != nil {
 		e.log.Error("metrics server stopped", "err", err)
