@@ -33,7 +33,19 @@ func localeKeys(t *testing.T) map[string]map[string]bool {
 		for k := range m {
 			keys[k] = true
 		}
-		out[strings.TrimSuffix(filepath.Base(f), ".yaml")] = keys
+		// Files are <lang>.yaml or <area>.<lang>.yaml; all of a language's
+		// files make its catalogue.
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		lang := name[strings.LastIndex(name, ".")+1:]
+		if out[lang] == nil {
+			out[lang] = map[string]bool{}
+		}
+		for k := range keys {
+			if out[lang][k] {
+				t.Errorf("%s: message %s is defined twice for %s", f, k, lang)
+			}
+			out[lang][k] = true
+		}
 	}
 	return out
 }
