@@ -63,7 +63,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 // AllModels lists every persisted model; a model missing here escapes the
 // column check below.
 var allModels = []any{
-	&models.Statement{}, &models.StatementVersion{}, &models.Setting{},
+	&models.Statement{}, &models.StatementVersion{}, &models.StatementTranslation{}, &models.Setting{},
 	&models.Signature{}, &models.ApprovedCount{}, &models.OutboxMessage{},
 	&models.CaptchaChallenge{}, &models.RateCounter{}, &models.User{},
 	&models.UserToken{}, &models.RecoveryCode{}, &models.Session{},

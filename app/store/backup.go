@@ -36,6 +36,7 @@ type BackupTable struct {
 var backupTables = []*BackupTable{
 	{Name: "statements", IntID: true, model: &models.Statement{}},
 	{Name: "statement_versions", IntID: true, model: &models.StatementVersion{}},
+	{Name: "statement_translations", IntID: true, model: &models.StatementTranslation{}},
 	{Name: "settings", model: &models.Setting{}},
 	{Name: "users", IntID: true, model: &models.User{}},
 	{Name: "user_tokens", IntID: true, model: &models.UserToken{}},

@@ -91,3 +91,84 @@ func (s *Store) StatementVersions(ctx context.Context, statementID int64) ([]mod
 	err := s.conn(ctx).Where("statement_id = ?", statementID).Order("id").Find(&out).Error
 	return out, db.Normalize(err)
 }
+
+// SaveTranslation inserts tr, or updates the translation of the same
+// statement and language. Created tells a new translation, NewVersion a
+// changed body.
+func (s *Store) SaveTranslation(ctx context.Context, tr *models.StatementTranslation) (SaveResult, error) {
+	var res SaveResult
+	tr.VersionHash = models.BodyHash(tr.Body)
+	tr.Body = models.CanonicalBody(tr.Body)
+	now := time.Now().UTC()
+	err := s.Tx(ctx, func(tx *Store) error {
+		old, err := tx.Translation(ctx, tr.StatementID, tr.Lang)
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+			res.Created = true
+			tr.CreatedAt, tr.UpdatedAt = now, now
+			return tx.conn(ctx).Omit("ID").Create(tr).Error
+		case err != nil:
+			return err
+		}
+		tr.ID, tr.CreatedAt, tr.UpdatedAt = old.ID, old.CreatedAt, now
+		res.NewVersion = old.VersionHash != tr.VersionHash
+		if !res.NewVersion && old.Title == tr.Title && old.Preface == tr.Preface {
+			tr.UpdatedAt = old.UpdatedAt
+			return nil
+		}
+		return tx.conn(ctx).Model(&models.StatementTranslation{}).Where("id = ?", old.ID).
+			Updates(map[string]any{"title": tr.Title, "preface": tr.Preface, "body": tr.Body,
+				"version_hash": tr.VersionHash, "updated_at": now}).Error
+	})
+	return res, err
+}
+
+// Translation finds a statement's translation into lang.
+func (s *Store) Translation(ctx context.Context, statementID int64, lang string) (*models.StatementTranslation, error) {
+	var tr models.StatementTranslation
+	err := s.conn(ctx).Where("statement_id = ? AND lang = ?", statementID, lang).Take(&tr).Error
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	return &tr, nil
+}
+
+// TranslationLang is a translation as a language switcher lists it.
+type TranslationLang struct {
+	Lang      string
+	Title     string
+	UpdatedAt time.Time
+}
+
+// TranslationLangs lists the languages a statement is translated into,
+// without their texts, by language code.
+func (s *Store) TranslationLangs(ctx context.Context, statementID int64) ([]TranslationLang, error) {
+	var out []TranslationLang
+	err := s.conn(ctx).Model(&models.StatementTranslation{}).Select("lang, title, updated_at").
+		Where("statement_id = ?", statementID).Order("lang").Find(&out).Error
+	return out, db.Normalize(err)
+}
+
+// VersionCount is one version of a statement's original text with the
+// number of approved signatures that recorded it.
+type VersionCount struct {
+	ID        int64
+	Hash      string
+	Title     string
+	Body      string
+	CreatedAt time.Time
+	Approved  int64
+}
+
+// StatementVersionCounts lists every version of a statement's text, oldest
+// first, with how many approved signatures recorded each, in one query.
+func (s *Store) StatementVersionCounts(ctx context.Context, statementID int64) ([]VersionCount, error) {
+	var out []VersionCount
+	err := s.conn(ctx).Raw(`SELECT v.id, v.hash, v.title, v.body, v.created_at, COALESCE(c.n, 0) AS approved
+FROM statement_versions v
+LEFT JOIN (SELECT version_hash, COUNT(*) AS n FROM signatures
+           WHERE statement_id = ? AND status = ? GROUP BY version_hash) c ON c.version_hash = v.hash
+WHERE v.statement_id = ?
+ORDER BY v.id`, statementID, models.StatusApproved, statementID).Scan(&out).Error
+	return out, db.Normalize(err)
+}

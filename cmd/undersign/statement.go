@@ -16,8 +16,14 @@ func statementCmd() *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "import FILE...",
 		Short: "Import statement files (Markdown with front matter), updating by slug",
-		Args:  cobra.MinimumNArgs(1),
-		RunE:  importStatements,
+		Long: `Import statement files (Markdown with front matter), updating by slug.
+
+A file whose slug names an existing statement in another language (its
+front matter's lang differs) is stored as that statement's translation into
+its lang; the original text, the one that is signed, is left as it is.
+Importing a file in the original's language updates the original.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: importStatements,
 	}, &cobra.Command{
 		Use:   "list",
 		Short: "List statements with their status and current version",
@@ -49,6 +55,13 @@ func importStatements(cmd *cobra.Command, files []string) error {
 		case imp.NewVersion:
 			what = "new version"
 		}
+		if imp.Translation != "" {
+			if what == "new version" {
+				what = "updated"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s translation %s (%s) %s\n", f, imp.Slug, imp.Translation, what, models.ShortHash(imp.Hash))
+			continue
+		}
 		fmt.Fprintf(cmd.OutOrStdout(), "%s: %s (%s) %s\n", f, imp.Slug, what, models.ShortHash(imp.Hash))
 	}
 	return nil
@@ -65,9 +78,21 @@ func listStatements(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "SLUG\tSTATUS\tLANG\tVERSION\tTITLE")
+	fmt.Fprintln(w, "SLUG\tSTATUS\tLANG\tTRANSLATIONS\tVERSION\tTITLE")
 	for _, st := range list {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", st.Slug, st.Status, st.Lang, st.ShortHash(), st.Title)
+		trs, err := e.store.TranslationLangs(cmd.Context(), st.ID)
+		if err != nil {
+			return err
+		}
+		langs := "-"
+		for i, tr := range trs {
+			if i == 0 {
+				langs = tr.Lang
+			} else {
+				langs += "," + tr.Lang
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", st.Slug, st.Status, st.Lang, langs, st.ShortHash(), st.Title)
 	}
 	return w.Flush()
 }
