@@ -343,7 +343,7 @@ func Import(ctx context.Context, st *store.Store, r io.Reader, o Options) (*Mani
 // a freshly migrated database already has reason codes, and a setting or
 // two once a command ran.
 var contentTables = []string{"statements", "statement_versions", "users", "user_tokens", "recovery_codes",
-	"signatures", "approved_counts", "audit_events"}
+	"signatures", "audit_events"}
 
 func checkEmpty(ctx context.Context, st *store.Store) error {
 	counts, err := st.BackupRowCounts(ctx)

@@ -81,6 +81,7 @@ func New(ctx context.Context, o Options) (*Instance, error) {
 	if deps.List, err = in.buildList(ctx); err != nil {
 		return nil, err
 	}
+	in.workers = append(in.workers, Worker{Name: "counts", Run: in.foldCounts})
 	in.Web, err = web.New(deps)
 	if err != nil {
 		return nil, err
@@ -133,5 +134,31 @@ func (in *Instance) StopWorkers(timeout time.Duration) {
 	case <-done:
 	case <-time.After(timeout):
 		in.Log.Warn("workers did not stop in time")
+	}
+}
+
+// foldCounts moves the recorded count changes into the public counters
+// every second (see store.FoldCountDeltas), so that readers add few.
+func (in *Instance) foldCounts(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for {
+			n, err := in.Store.FoldCountDeltas(ctx, 5000)
+			if err != nil {
+				if ctx.Err() == nil {
+					in.Log.Error("fold counts", "err", err)
+				}
+				break
+			}
+			if n < 5000 {
+				break
+			}
+		}
 	}
 }

@@ -133,32 +133,15 @@ func (m *Service) Decide(ctx context.Context, actor audit.Actor, d Decision) (*m
 	if !ok {
 		return sig, ErrNotAllowed
 	}
-	now := m.now()
-	cols := map[string]any{"decided_at": now, "decided_by": actorID(actor), "reason_code": "", "reason_note": ""}
 	var reason *models.ReasonCode
 	if d.Action == Reject {
 		if reason, err = m.activeReason(ctx, d.ReasonCode); err != nil {
 			return sig, err
 		}
-		cols["reason_code"], cols["reason_note"] = reason.Code, strings.TrimSpace(d.Note)
 	}
-	before := snapshot(sig)
 	wasPublic := sig.IsPublic()
 	err = m.store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.Transition(ctx, sig, to, cols); err != nil {
-			return err
-		}
-		sig.ReasonCode, sig.ReasonNote, sig.DecidedAt = cols["reason_code"].(string), cols["reason_note"].(string), &now
-		after := snapshot(sig)
-		if d.Action == Reject {
-			after["notified"] = d.Notify && sig.Email != nil
-		}
-		err := audit.Record(ctx, tx, actor, audit.Entry{Action: auditAction(d.Action), TargetType: audit.TargetSignature,
-			TargetID: sig.ID, StatementID: sig.StatementID, Before: before, After: after})
-		if err != nil {
-			return err
-		}
-		return m.notify(ctx, tx, st, sig, d, reason)
+		return m.apply(ctx, tx, actor, st, sig, to, d, reason)
 	})
 	if errors.Is(err, db.ErrConflict) {
 		return sig, ErrConflict
@@ -170,6 +153,32 @@ func (m *Service) Decide(ctx context.Context, actor audit.Actor, d Decision) (*m
 		m.events.SignaturesChanged(sig.StatementID)
 	}
 	return sig, nil
+}
+
+// apply writes one decision inside the caller's transaction: the
+// conditional status change, its audit event and the signer's email.
+func (m *Service) apply(ctx context.Context, tx *store.Store, actor audit.Actor, st *models.Statement,
+	sig *models.Signature, to models.SignatureStatus, d Decision, reason *models.ReasonCode) error {
+	now := m.now()
+	cols := map[string]any{"decided_at": now, "decided_by": actorID(actor), "reason_code": "", "reason_note": ""}
+	if reason != nil {
+		cols["reason_code"], cols["reason_note"] = reason.Code, strings.TrimSpace(d.Note)
+	}
+	before := snapshot(sig)
+	if err := tx.Transition(ctx, sig, to, cols); err != nil {
+		return err
+	}
+	sig.ReasonCode, sig.ReasonNote, sig.DecidedAt = cols["reason_code"].(string), cols["reason_note"].(string), &now
+	after := snapshot(sig)
+	if d.Action == Reject {
+		after["notified"] = d.Notify && sig.Email != nil
+	}
+	err := audit.Record(ctx, tx, actor, audit.Entry{Action: auditAction(d.Action), TargetType: audit.TargetSignature,
+		TargetID: sig.ID, StatementID: sig.StatementID, Before: before, After: after})
+	if err != nil {
+		return err
+	}
+	return m.notify(ctx, tx, st, sig, d, reason)
 }
 
 // load finds a signature of a statement: a signature of another statement

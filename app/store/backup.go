@@ -31,8 +31,9 @@ type BackupTable struct {
 // backupTables are the tables of a backup, parents before children, so that
 // inserting in this order satisfies every foreign key. Left out: the
 // outbox, sessions, CAPTCHA challenges and rate counters (short-lived
-// working state) and approved_tallies (maintained by triggers from the
-// signatures).
+// working state) and the public counts (approved_counts, approved_tallies,
+// count_deltas), which triggers derive from the signatures as they are
+// restored.
 var backupTables = []*BackupTable{
 	{Name: "statements", IntID: true, model: &models.Statement{}},
 	{Name: "statement_versions", IntID: true, model: &models.StatementVersion{}},
@@ -43,14 +44,13 @@ var backupTables = []*BackupTable{
 	{Name: "recovery_codes", IntID: true, model: &models.RecoveryCode{}},
 	{Name: "reason_codes", IntID: true, model: &models.ReasonCode{}},
 	{Name: "signatures", IntID: true, model: &models.Signature{}},
-	{Name: "approved_counts", model: &models.ApprovedCount{}},
 	{Name: "audit_events", IntID: true, model: &models.AuditEvent{}},
 }
 
 // clearedOnRestore are emptied with the backup's tables when a backup
-// replaces an instance's data: tallies derive from the signatures, and
+// replaces an instance's data: counts derive from the signatures, and
 // sessions name user ids that may now belong to someone else.
-var clearedOnRestore = []string{"approved_tallies", "sessions"}
+var clearedOnRestore = []string{"count_deltas", "approved_counts", "approved_tallies", "sessions"}
 
 var backupSchemas sync.Once
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"time"
 
@@ -104,15 +105,34 @@ const (
 )
 
 // ApprovedTallies returns a statement's non-zero tallies of one dimension,
-// greatest key first, at most limit of them. The table is maintained by
-// triggers (migrations 0030 and 0031), so this reads a few rows, never
+// greatest key first, at most limit of them: the folded tallies plus the
+// changes not folded yet (see FoldCountDeltas), never a scan of
 // signatures.
 func (s *Store) ApprovedTallies(ctx context.Context, statementID int64, dimension string, limit int) ([]Tally, error) {
-	var out []Tally
+	var rows []Tally
 	err := s.conn(ctx).Table("approved_tallies").Select("key, n").
-		Where("statement_id = ? AND dimension = ? AND n > 0", statementID, dimension).
-		Order("key DESC").Limit(limit).Scan(&out).Error
-	return out, db.Normalize(err)
+		Where("statement_id = ? AND dimension = ?", statementID, dimension).Scan(&rows).Error
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	counts := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		counts[r.Key] = r.N
+	}
+	if err := s.addDeltas(ctx, statementID, dimension, counts); err != nil {
+		return nil, err
+	}
+	out := make([]Tally, 0, len(counts))
+	for k, n := range counts {
+		if n > 0 {
+			out = append(out, Tally{Key: k, N: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key > out[j].Key })
+	if limit >= 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // likeLiteral escapes LIKE's wildcards and the escape character itself, for

@@ -179,23 +179,11 @@ func (s *Store) NameCandidates(ctx context.Context, statementID int64, limit int
 }
 
 // EditSignature writes a signature's corrected public fields if nobody
-// changed it since the caller read it (db.ErrConflict otherwise), keeping
-// the approved counts right when an approved signature changes country.
+// changed it since the caller read it (db.ErrConflict otherwise). A change
+// of country of an approved signature reaches the public counts through
+// the count triggers.
 func (s *Store) EditSignature(ctx context.Context, sig *models.Signature, cols map[string]any) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		oldCountry := sig.Country
-		if err := tx.transition(ctx, sig, sig.Status, cols); err != nil {
-			return err
-		}
-		newCountry, ok := cols["country"].(string)
-		if !ok || newCountry == oldCountry || sig.Status != models.StatusApproved {
-			return nil
-		}
-		if err := tx.adjustApproved(ctx, sig.StatementID, oldCountry, models.StatusApproved, models.StatusPending); err != nil {
-			return err
-		}
-		return tx.adjustApproved(ctx, sig.StatementID, newCountry, models.StatusPending, models.StatusApproved)
-	})
+	return s.Transition(ctx, sig, sig.Status, cols)
 }
 
 // SignaturesForExport returns every signature of a statement, oldest first.
@@ -287,4 +275,19 @@ func (s *Store) SwapSetting(ctx context.Context, key, old, new string) (bool, er
 func escapeLike(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
+}
+
+// SignaturesOfStatement returns the signatures of a statement among ids,
+// by id; ids of other statements are left out.
+func (s *Store) SignaturesOfStatement(ctx context.Context, statementID int64, ids []int64) (map[int64]*models.Signature, error) {
+	var rows []*models.Signature
+	err := s.conn(ctx).Where("statement_id = ? AND id IN ?", statementID, ids).Find(&rows).Error
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	out := make(map[int64]*models.Signature, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r
+	}
+	return out, nil
 }

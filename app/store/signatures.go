@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -44,8 +45,8 @@ func (s *Store) SignatureByTokenHash(ctx context.Context, hash string) (*models.
 // Transition moves a signature from the status and version the caller saw
 // to a new status, setting the given columns too. The UPDATE is
 // conditional: when another moderator or request changed the row first,
-// nothing is written and db.ErrConflict is returned. Moving in or out of
-// 'approved' adjusts approved_counts in the same transaction.
+// nothing is written and db.ErrConflict is returned. The public counts
+// follow by themselves: triggers record the change in count_deltas.
 func (s *Store) Transition(ctx context.Context, sig *models.Signature, to models.SignatureStatus, set map[string]any) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		return tx.transition(ctx, sig, to, set)
@@ -70,10 +71,6 @@ func (s *Store) transition(ctx context.Context, sig *models.Signature, to models
 	if res.RowsAffected != 1 {
 		return db.ErrConflict
 	}
-	was := sig.Status
-	if err := s.adjustApproved(ctx, sig.StatementID, sig.Country, was, to); err != nil {
-		return err
-	}
 	sig.Status, sig.Version, sig.UpdatedAt = to, sig.Version+1, now
 	if a, ok := cols["approved_at"].(time.Time); ok {
 		sig.ApprovedAt = &a
@@ -81,35 +78,116 @@ func (s *Store) transition(ctx context.Context, sig *models.Signature, to models
 	return nil
 }
 
-func (s *Store) adjustApproved(ctx context.Context, statementID int64, country string, from, to models.SignatureStatus) error {
-	var delta int64
-	switch {
-	case from != models.StatusApproved && to == models.StatusApproved:
-		delta = 1
-	case from == models.StatusApproved && to != models.StatusApproved:
-		delta = -1
-	default:
-		return nil
-	}
-	row := models.ApprovedCount{StatementID: statementID, Country: country, N: delta}
-	err := s.conn(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "statement_id"}, {Name: "country"}},
-		DoUpdates: clause.Assignments(map[string]any{"n": gorm.Expr("approved_counts.n + ?", delta)}),
-	}).Create(&row).Error
-	return db.Normalize(err)
-}
-
 // ApprovedCounts returns the approved signatures of a statement by country
-// and in total, from the maintained counters (no scan of signatures).
+// and in total: the folded counters plus the changes not folded yet, so it
+// is exact and never scans signatures.
 func (s *Store) ApprovedCounts(ctx context.Context, statementID int64) (byCountry map[string]int64, total int64, err error) {
 	var rows []models.ApprovedCount
-	if err := s.conn(ctx).Where("statement_id = ? AND n > 0", statementID).Find(&rows).Error; err != nil {
+	if err := s.conn(ctx).Where("statement_id = ?", statementID).Find(&rows).Error; err != nil {
 		return nil, 0, db.Normalize(err)
 	}
 	byCountry = make(map[string]int64, len(rows))
 	for _, r := range rows {
 		byCountry[r.Country] = r.N
-		total += r.N
+	}
+	if err := s.addDeltas(ctx, statementID, "country", byCountry); err != nil {
+		return nil, 0, err
+	}
+	for c, n := range byCountry {
+		if n <= 0 {
+			delete(byCountry, c)
+			continue
+		}
+		total += n
 	}
 	return byCountry, total, nil
+}
+
+// addDeltas adds a statement's unfolded count changes of one dimension to
+// counts.
+func (s *Store) addDeltas(ctx context.Context, statementID int64, dimension string, counts map[string]int64) error {
+	var deltas []struct {
+		Key string
+		N   int64
+	}
+	err := s.conn(ctx).Table("count_deltas").Select("key, SUM(delta) AS n").
+		Where("statement_id = ? AND dimension = ?", statementID, dimension).Group("key").Scan(&deltas).Error
+	if err != nil {
+		return db.Normalize(err)
+	}
+	for _, d := range deltas {
+		counts[d.Key] += d.N
+	}
+	return nil
+}
+
+// FoldCountDeltas moves up to limit recorded count changes into the
+// counters, in one transaction, and returns how many it moved. Rows another
+// instance is folding are skipped on PostgreSQL; the counters are updated
+// in key order, so concurrent folds never deadlock.
+func (s *Store) FoldCountDeltas(ctx context.Context, limit int) (int, error) {
+	lock := ""
+	if s.Dialect() == db.Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	type change struct {
+		StatementID int64
+		Dimension   string
+		Key         string
+		Delta       int64
+	}
+	var folded int
+	err := s.Tx(ctx, func(tx *Store) error {
+		var rows []change
+		err := tx.conn(ctx).Raw(`DELETE FROM count_deltas WHERE id IN
+			(SELECT id FROM count_deltas ORDER BY id LIMIT ?`+lock+`)
+			RETURNING statement_id, dimension, key, delta`, limit).Scan(&rows).Error
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		folded = len(rows)
+		type target struct {
+			statementID    int64
+			dimension, key string
+		}
+		sums := map[target]int64{}
+		for _, r := range rows {
+			sums[target{r.StatementID, r.Dimension, r.Key}] += r.Delta
+		}
+		targets := make([]target, 0, len(sums))
+		for t := range sums {
+			targets = append(targets, t)
+		}
+		sort.Slice(targets, func(i, j int) bool {
+			a, b := targets[i], targets[j]
+			if a.statementID != b.statementID {
+				return a.statementID < b.statementID
+			}
+			if a.dimension != b.dimension {
+				return a.dimension < b.dimension
+			}
+			return a.key < b.key
+		})
+		for _, t := range targets {
+			n := sums[t]
+			if n == 0 {
+				continue
+			}
+			var err error
+			if t.dimension == "country" {
+				err = tx.conn(ctx).Exec(`INSERT INTO approved_counts (statement_id, country, n) VALUES (?, ?, ?)
+					ON CONFLICT (statement_id, country) DO UPDATE SET n = approved_counts.n + excluded.n`,
+					t.statementID, t.key, n).Error
+			} else {
+				err = tx.conn(ctx).Exec(`INSERT INTO approved_tallies (statement_id, dimension, key, n) VALUES (?, ?, ?, ?)
+					ON CONFLICT (statement_id, dimension, key) DO UPDATE SET n = approved_tallies.n + excluded.n`,
+					t.statementID, t.dimension, t.key, n).Error
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return folded, db.Normalize(err)
 }

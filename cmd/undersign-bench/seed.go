@@ -44,8 +44,8 @@ func approvedRow(statementID int64, hash string, i, total int) []any {
 		at, at, at, at}
 }
 
-// seedApproved adds approved signatures numbered from..to-1 and brings the
-// approved counters in step, the way moderation would.
+// seedApproved adds approved signatures numbered from..to-1; the count
+// triggers record them as for any approval.
 func seedApproved(ctx context.Context, d *db.DB, dsn string, statementID int64, hash string, from, to, total int) error {
 	var err error
 	if d.Dialect == db.Postgres {
@@ -53,10 +53,7 @@ func seedApproved(ctx context.Context, d *db.DB, dsn string, statementID int64, 
 	} else {
 		err = insertBatches(ctx, d, statementID, hash, from, to, total)
 	}
-	if err != nil {
-		return err
-	}
-	return recount(ctx, d, statementID)
+	return err
 }
 
 func copyPostgres(ctx context.Context, dsn string, statementID int64, hash string, from, to, total int) error {
@@ -107,18 +104,6 @@ func insertBatches(ctx context.Context, d *db.DB, statementID int64, hash string
 		}
 	}
 	return d.WithContext(ctx).Exec("ANALYZE").Error
-}
-
-// recount rebuilds approved_counts of the statement from the rows.
-func recount(ctx context.Context, d *db.DB, statementID int64) error {
-	return d.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("DELETE FROM approved_counts WHERE statement_id = ?", statementID).Error; err != nil {
-			return err
-		}
-		return tx.Exec(`INSERT INTO approved_counts (statement_id, country, n)
-			SELECT statement_id, country, COUNT(*) FROM signatures
-			WHERE statement_id = ? AND status = 'approved' GROUP BY statement_id, country`, statementID).Error
-	})
 }
 
 // sampleCursors returns list cursors at about k places spread over the
