@@ -239,9 +239,6 @@ func safeNext(next string) string {
 	return next
 }
 
-// ipHMAC pseudonymises the client's IP for the audit trail and throttling.
-func (h *admin) ipHMAC(c *fiber.Ctx) string { return h.keys.MAC("ip", c.IP()) }
-
 func (h *admin) actor(c *fiber.Ctx) audit.Actor { return audit.ActorOf(user(c), h.ipHMAC(c)) }
 
 // adminPage builds the page data of a dashboard page.

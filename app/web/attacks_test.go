@@ -148,6 +148,11 @@ func TestForwardedForIsBelievedFromTrustedProxies(t *testing.T) {
 			{http.Header{"X-Forwarded-For": {"203.0.113.7"}}, "", http.StatusTooManyRequests},
 			// X-Real-IP is not the configured header, even from a proxy.
 			{http.Header{"X-Real-Ip": {"203.0.113.9"}}, "127.0.0.1", http.StatusSeeOther},
+			// The proxy appends the address it saw; what the client put on
+			// the left is not believed: still the limited 203.0.113.7.
+			{http.Header{"X-Forwarded-For": {"1.2.3.4, 203.0.113.7"}}, "", http.StatusTooManyRequests},
+			// A trusted proxy in the chain is skipped.
+			{http.Header{"X-Forwarded-For": {"203.0.113.10, 127.0.0.1"}}, "203.0.113.10", http.StatusSeeOther},
 		} {
 			email := fmt.Sprintf("proxied%d@example.org", i)
 			if got := w.signOverTheWire(d, email, tc.header); got != tc.want {

@@ -53,6 +53,7 @@ type Server struct {
 	metrics  *Metrics
 	views    *html.Engine
 	draining atomic.Bool
+	proxies  trustedProxies
 	i18n     *i18n.Catalog
 
 	sign  SignServices
@@ -68,7 +69,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: d.Config, store: d.Store, keys: d.Keys, log: d.Logger,
-		migr: d.Migrations, metrics: d.Metrics, views: engine, i18n: i18n.MustLoad(),
+		migr: d.Migrations, metrics: d.Metrics, views: engine, i18n: i18n.MustLoad(), proxies: parseTrustedProxies(d.Config.TrustedProxies),
 		sign: d.Sign, admin: d.Admin, list: d.List}
 	s.app = fiber.New(s.fiberConfig())
 	s.routes()
@@ -91,10 +92,12 @@ func (s *Server) fiberConfig() fiber.Config {
 		DisableStartupMessage: true,
 		ReadBufferSize:        16 << 10,
 		EnableIPValidation:    true,
+		// Always on: with no trusted proxy configured, X-Forwarded-* from
+		// clients then changes nothing (host, scheme, IP).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          s.cfg.TrustedProxies,
 	}
 	if len(s.cfg.TrustedProxies) > 0 {
-		c.EnableTrustedProxyCheck = true
-		c.TrustedProxies = s.cfg.TrustedProxies
 		c.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	return c

@@ -189,7 +189,7 @@ func (s *Server) signClient(c *fiber.Ctx) signing.Client {
 
 // ipHMAC pseudonymises the client's address; c.IP() already trusts only
 // the configured proxies.
-func (s *Server) ipHMAC(c *fiber.Ctx) string { return s.keys.MAC("ip", c.IP()) }
+func (s *Server) ipHMAC(c *fiber.Ctx) string { return s.keys.MAC("ip", s.clientIP(c)) }
 
 // signInbox is where a submission lands (POST/redirect/GET), whatever
 // happened to it.
