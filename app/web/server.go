@@ -83,7 +83,7 @@ func (s *Server) fiberConfig() fiber.Config {
 		// returns; values that outlive it (logs, goroutines, caches) would
 		// otherwise change under our feet.
 		Immutable:             true,
-		Views:                 s.views,
+		Views:                 pageViews{s.views},
 		ErrorHandler:          s.handleError,
 		ReadTimeout:           s.cfg.ReadTimeout,
 		WriteTimeout:          s.cfg.WriteTimeout,

@@ -28,6 +28,8 @@ type Page struct {
 	Data        any
 	// Loc is the visitor's locale; templates call .T, .Num and .Date.
 	Loc *i18n.Locale
+	// Content is the rendered page inside the layout (see pageViews).
+	Content template.HTML
 }
 
 // T translates a message id for the page's locale.
