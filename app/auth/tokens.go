@@ -68,7 +68,7 @@ func (a *Service) Invite(ctx context.Context, actor audit.Actor, email string, r
 		if err := tx.CreateUserToken(ctx, tok); err != nil {
 			return err
 		}
-		err := a.mail.Enqueue(ctx, tx, mail.Message{To: email, Template: MailInvite, Data: InviteMail{
+		err := a.mail.Enqueue(ctx, tx, mail.Message{To: email, Template: MailInvite, Lang: langOf(ctx), Data: InviteMail{
 			Role: role, InvitedBy: actor.Email, Link: a.link("/admin/invite", raw), ExpiresAt: expires}})
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (a *Service) RequestReset(ctx context.Context, email string) error {
 		if err := tx.CreateUserToken(ctx, tok); err != nil {
 			return err
 		}
-		return a.mail.Enqueue(ctx, tx, mail.Message{To: u.Email, Template: MailReset,
+		return a.mail.Enqueue(ctx, tx, mail.Message{To: u.Email, Template: MailReset, Lang: langOf(ctx),
 			Data: ResetMail{Link: a.link("/admin/reset/confirm", raw), ExpiresAt: expires}})
 	})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ var adminViews = []string{
 	"admin/login", "admin/totp", "admin/reset", "admin/reset-confirm", "admin/invite", "admin/overview",
 	"admin/queue", "admin/signature", "admin/bulk-confirm", "admin/statement-form", "admin/users",
 	"admin/reasons", "admin/account", "admin/audit", "admin/nav", "admin/message", "admin/signals", "admin/edit-field", "admin/password-fields",
+	"admin/translation-form",
 }
 
 // Session lifetimes: a dashboard session ends after IdleTimeout without a
@@ -94,7 +96,7 @@ func (s *Server) adminRoutes(app *fiber.App) {
 		ContextKey:        "csrf",
 		KeyGenerator:      func() string { return keys.RandomToken(32) },
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return &Error{Status: fiber.StatusForbidden, Err: err,
+			return &Error{Status: fiber.StatusForbidden, Err: err, ID: "admin.error.csrf",
 				Msg: "This form has expired or did not come from this site. Go back, reload the page and try again."}
 		},
 	}), h.loadUser)
@@ -131,6 +133,9 @@ func (s *Server) adminRoutes(app *fiber.App) {
 	g.Post("/statements/new", a(h.statementCreate)...)
 	g.Get("/statements/:id<int>", a(h.statementEdit)...)
 	g.Post("/statements/:id<int>", a(h.statementUpdate)...)
+	g.Get("/statements/:id<int>/translations/new", a(h.translationNew)...)
+	g.Get("/statements/:id<int>/translations/:lang", a(h.translationEdit)...)
+	g.Post("/statements/:id<int>/translations", a(h.translationSave)...)
 	g.Get("/users", a(h.users)...)
 	g.Post("/users/invite", a(h.invite)...)
 	g.Post("/users/:id<int>/disable", a(h.disableUser)...)
@@ -215,7 +220,7 @@ func loginURL(next string) string {
 	return "/admin/login?next=" + url.QueryEscape(next)
 }
 
-var errAdminOnly = &Error{Status: fiber.StatusForbidden, Msg: "Only admins may do this."}
+var errAdminOnly = &Error{Status: fiber.StatusForbidden, Msg: "Only admins may do this.", ID: "admin.error.admin_only"}
 
 func (h *admin) requireAdmin(c *fiber.Ctx) error {
 	if u := user(c); u != nil && u.IsAdmin() {
@@ -241,12 +246,12 @@ func safeNext(next string) string {
 
 func (h *admin) actor(c *fiber.Ctx) audit.Actor { return audit.ActorOf(user(c), h.ipHMAC(c)) }
 
-// adminPage builds the page data of a dashboard page.
+// adminPage builds the page data of a dashboard page, in the moderator's
+// language.
 func (h *admin) adminPage(c *fiber.Ctx, title string, data any) *Page {
 	p := h.page(c, title)
 	p.NoIndex = true
 	p.Canonical = ""
-	p.Lang, p.Dir = "en", "ltr"
 	if tok, ok := c.Locals("csrf").(string); ok {
 		p.CSRF = tok
 	}
@@ -254,36 +259,15 @@ func (h *admin) adminPage(c *fiber.Ctx, title string, data any) *Page {
 		p.User = u
 	}
 	p.Scripts = []string{"/static/admin.js"}
-	if msg := flashMessages[c.Query("msg")]; msg != "" {
-		p.Flash = msg
-	}
+	done, _ := strconv.Atoi(c.Query("done"))
+	skipped, _ := strconv.Atoi(c.Query("skipped"))
+	p.Flash = flashMessage(p.Loc, c.Query("msg"), max(done, 0), max(skipped, 0))
 	p.Data = data
 	return p
 }
 
 func (h *admin) render(c *fiber.Ctx, name, title string, data any) error {
 	return c.Render(name, h.adminPage(c, title, data), "layouts/base")
-}
-
-// flashMessages are the confirmations a redirect may ask for with ?msg=;
-// a fixed list, so that no text from the URL reaches the page.
-var flashMessages = map[string]string{
-	"approved":      "Approved. The signer is emailed.",
-	"rejected":      "Rejected.",
-	"spam":          "Marked as spam.",
-	"pending":       "Returned to pending.",
-	"edited":        "Saved.",
-	"saved":         "Statement saved.",
-	"version":       "Statement saved. The text changed, so it is a new version; earlier signatures keep the version they signed.",
-	"invited":       "Invitation sent.",
-	"disabled":      "User disabled. Their sessions end at their next request.",
-	"enabled":       "User enabled.",
-	"reason":        "Reason added.",
-	"reason-toggle": "Reason updated.",
-	"totp-off":      "Two-factor authentication is off.",
-	"reset":         "Your password is changed. Log in with it.",
-	"welcome":       "Your account is ready. Log in.",
-	"logged-out":    "You are logged out.",
 }
 
 // idParam parses the :id route parameter.

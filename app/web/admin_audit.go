@@ -79,7 +79,7 @@ func (h *admin) auditTrail(c *fiber.Ctx) error {
 	if v.Statements, err = h.store.Statements(ctx); err != nil {
 		return err
 	}
-	return h.render(c, "admin/audit", "Audit trail", v)
+	return h.render(c, "admin/audit", h.locale(c).T("admin.audit.heading"), v)
 }
 
 // export sends a statement's signatures, personal data included, as CSV or

@@ -6,6 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/undersign/undersign/app/i18n"
+
 	"github.com/undersign/undersign/models"
 )
 
@@ -72,10 +74,10 @@ func (h *admin) overview(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		sum.Chart = newArrivalsChart(st.ID, times, now)
+		sum.Chart = newArrivalsChart(h.locale(c), st.ID, times, now)
 		v.Statements = append(v.Statements, sum)
 	}
-	return h.render(c, "admin/overview", "Dashboard", v)
+	return h.render(c, "admin/overview", h.locale(c).T("admin.overview.heading"), v)
 }
 
 // arrivalsChart is a bar chart of signatures per hour, drawn as SVG on the
@@ -107,7 +109,10 @@ const (
 	chartBottom   = 18
 )
 
-func newArrivalsChart(statementID int64, times []time.Time, now time.Time) arrivalsChart {
+// chartHour writes an hour of the chart in the moderator's language.
+func chartHour(loc *i18n.Locale, t time.Time) string { return loc.Date(t) + " " + t.Format("15:04") }
+
+func newArrivalsChart(loc *i18n.Locale, statementID int64, times []time.Time, now time.Time) arrivalsChart {
 	end := now.Truncate(time.Hour).Add(time.Hour)
 	start := end.Add(-chartHours * time.Hour)
 	counts := make([]int, chartHours)
@@ -119,7 +124,7 @@ func newArrivalsChart(statementID int64, times []time.Time, now time.Time) arriv
 	}
 	ch := arrivalsChart{ID: fmt.Sprintf("chart-%d", statementID), Width: chartHours * chartBarWidth,
 		Height: chartHeight, BaselineY: chartHeight - chartBottom, MaxLabelY: chartTop - 3, LabelY: chartHeight - 4,
-		StartLabel: start.Format("Mon 15:04"), EndLabel: end.Format("Mon 15:04") + " UTC"}
+		StartLabel: chartHour(loc, start), EndLabel: chartHour(loc, end) + " UTC"}
 	peak := 0
 	for i, n := range counts {
 		ch.Total += n
@@ -135,13 +140,13 @@ func newArrivalsChart(statementID int64, times []time.Time, now time.Time) arriv
 		hgt := max(1, n*plot/max(ch.Max, 1))
 		hour := start.Add(time.Duration(i) * time.Hour)
 		ch.Bars = append(ch.Bars, arrivalBar{X: i * chartBarWidth, Y: ch.BaselineY - hgt, W: chartBarWidth - 2, H: hgt,
-			Label: fmt.Sprintf("%s: %d", hour.Format("Mon 2 Jan 15:00"), n)})
+			Label: fmt.Sprintf("%s: %s", chartHour(loc, hour), loc.Num(n))})
 	}
 	if ch.Total == 0 {
-		ch.Summary = "No signatures arrived in the last 3 days."
+		ch.Summary = loc.T("admin.chart.empty")
 	} else {
-		ch.Summary = fmt.Sprintf("%d signatures arrived in the last 3 days; the busiest hour, %s UTC, had %d.",
-			ch.Total, start.Add(time.Duration(peak)*time.Hour).Format("Mon 2 Jan 15:00"), ch.Max)
+		ch.Summary = loc.T("admin.chart.summary", "Count", ch.Total, "N", loc.Num(ch.Total),
+			"Hour", chartHour(loc, start.Add(time.Duration(peak)*time.Hour))+" UTC", "Max", loc.Num(ch.Max))
 	}
 	return ch
 }

@@ -18,12 +18,6 @@ type loginView struct {
 	Error string
 }
 
-const (
-	badLoginMsg  = "The email or the password is wrong, or the account is disabled."
-	throttledMsg = "Too many failed attempts. Wait 15 minutes and try again, or reset your password."
-	badCodeMsg   = "This code is wrong or was already used. Enter the current code from your app, or a recovery code."
-)
-
 // throttleRetryAfter is the Retry-After of a throttled login, in seconds.
 var throttleRetryAfter = strconv.Itoa(int(auth.FailureWindow.Seconds()))
 
@@ -32,7 +26,7 @@ func (h *admin) loginForm(c *fiber.Ctx) error {
 	if user(c) != nil {
 		return c.Redirect(next, fiber.StatusFound)
 	}
-	return h.render(c, "admin/login", "Log in", loginView{Next: next})
+	return h.render(c, "admin/login", h.locale(c).T("admin.login.heading"), loginView{Next: next})
 }
 
 // login checks the password. Unknown accounts, wrong passwords and disabled
@@ -44,9 +38,9 @@ func (h *admin) login(c *fiber.Ctx) error {
 	case errors.Is(err, auth.ErrThrottled):
 		return h.throttled(c, "admin/login", v)
 	case errors.Is(err, auth.ErrBadCredentials):
-		v.Error = badLoginMsg
+		v.Error = h.locale(c).T("admin.login.bad")
 		c.Status(formErrorStatus)
-		return h.render(c, "admin/login", "Log in", v)
+		return h.render(c, "admin/login", h.locale(c).T("admin.login.heading"), v)
 	case err != nil:
 		return err
 	}
@@ -57,10 +51,10 @@ func (h *admin) login(c *fiber.Ctx) error {
 }
 
 func (h *admin) throttled(c *fiber.Ctx, view string, v loginView) error {
-	v.Error = throttledMsg
+	v.Error = h.locale(c).T("admin.login.throttled")
 	c.Set(fiber.HeaderRetryAfter, throttleRetryAfter)
 	c.Status(fiber.StatusTooManyRequests)
-	return h.render(c, view, "Log in", v)
+	return h.render(c, view, h.locale(c).T("admin.login.heading"), v)
 }
 
 // askCode remembers that the password was right and asks for the second
@@ -107,7 +101,7 @@ func (h *admin) totpForm(c *fiber.Ctx) error {
 	if u == nil {
 		return c.Redirect("/admin/login", fiber.StatusFound)
 	}
-	return h.render(c, "admin/totp", "Two-factor code", loginView{})
+	return h.render(c, "admin/totp", h.locale(c).T("admin.totp.heading"), loginView{})
 }
 
 // totpLogin checks the second factor. Wrong codes count as failed logins.
@@ -132,7 +126,7 @@ func (h *admin) totpLogin(c *fiber.Ctx) error {
 			return ferr
 		}
 		c.Status(formErrorStatus)
-		return h.render(c, "admin/totp", "Two-factor code", loginView{Error: badCodeMsg})
+		return h.render(c, "admin/totp", h.locale(c).T("admin.totp.heading"), loginView{Error: h.locale(c).T("admin.totp.bad")})
 	}
 	if err != nil {
 		return err
@@ -198,45 +192,50 @@ type tokenView struct {
 }
 
 func (h *admin) resetForm(c *fiber.Ctx) error {
-	return h.render(c, "admin/reset", "Reset your password", loginView{})
+	return h.render(c, "admin/reset", h.locale(c).T("admin.reset.heading"), loginView{})
 }
 
 // resetRequest always answers the same, whether the account exists or not.
 func (h *admin) resetRequest(c *fiber.Ctx) error {
+	loc := h.locale(c)
 	email := formValue(c, "email")
 	if !auth.ValidEmail(email) {
 		c.Status(formErrorStatus)
-		return h.render(c, "admin/reset", "Reset your password", loginView{Email: email, Error: "Enter your email address."})
+		return h.render(c, "admin/reset", loc.T("admin.reset.heading"), loginView{Email: email, Error: loc.T("admin.reset.enter_email")})
 	}
-	if err := h.auth.RequestReset(c.UserContext(), email); err != nil {
+	if err := h.auth.RequestReset(mailContext(c, loc), email); err != nil {
 		return err
 	}
-	return h.message(c, fiber.StatusOK, messageView{Heading: "Check your email",
-		Text: "If an account uses this address, we sent it a link to choose a new password. The link works once, for one hour."})
+	return h.message(c, fiber.StatusOK, messageView{Heading: loc.T("admin.reset.sent_heading"),
+		Text: loc.T("admin.reset.sent_text")})
 }
 
-var badLink = messageView{Heading: "This link does not work",
-	Text: "The link is wrong, was already used or has expired.", Link: "/admin/login", LinkText: "Log in"}
+// badLink is the page of an invite or reset link that does not work.
+func (h *admin) badLink(c *fiber.Ctx) error {
+	loc := h.locale(c)
+	return h.message(c, fiber.StatusNotFound, messageView{Heading: loc.T("admin.link.bad_heading"),
+		Text: loc.T("admin.link.bad_text"), Link: "/admin/login", LinkText: loc.T("admin.login.heading")})
+}
 
 func (h *admin) resetConfirmForm(c *fiber.Ctx) error {
 	tok := c.Query("token")
 	if !h.auth.ValidResetToken(c.UserContext(), tok) {
-		return h.message(c, fiber.StatusNotFound, badLink)
+		return h.badLink(c)
 	}
-	return h.render(c, "admin/reset-confirm", "Choose a new password", tokenView{Token: tok})
+	return h.render(c, "admin/reset-confirm", h.locale(c).T("admin.reset_confirm.heading"), tokenView{Token: tok})
 }
 
 func (h *admin) resetConfirm(c *fiber.Ctx) error {
 	v := tokenView{Token: formValue(c, "token")}
 	pw := c.FormValue("password")
-	if msg := passwordProblem(pw, c.FormValue("password2")); msg != "" {
+	if msg := h.passwordProblem(c, pw, c.FormValue("password2")); msg != "" {
 		v.Errors = map[string]string{"password": msg}
 		c.Status(formErrorStatus)
-		return h.render(c, "admin/reset-confirm", "Choose a new password", v)
+		return h.render(c, "admin/reset-confirm", h.locale(c).T("admin.reset_confirm.heading"), v)
 	}
 	err := h.auth.ResetPassword(c.UserContext(), v.Token, pw, h.ipHMAC(c))
 	if errors.Is(err, auth.ErrBadToken) {
-		return h.message(c, fiber.StatusNotFound, badLink)
+		return h.badLink(c)
 	}
 	if err != nil {
 		return err
@@ -244,12 +243,12 @@ func (h *admin) resetConfirm(c *fiber.Ctx) error {
 	return c.Redirect("/admin/login?msg=reset", fiber.StatusSeeOther)
 }
 
-func passwordProblem(pw, again string) string {
+func (h *admin) passwordProblem(c *fiber.Ctx, pw, again string) string {
 	if err := auth.CheckPassword(pw); err != nil {
-		return "Use at least 12 characters (at most 256)."
+		return h.locale(c).T("admin.password.too_short")
 	}
 	if pw != again {
-		return "The two passwords differ."
+		return h.locale(c).T("admin.password.differ")
 	}
 	return ""
 }
@@ -258,12 +257,12 @@ func (h *admin) inviteForm(c *fiber.Ctx) error {
 	tok := c.Query("token")
 	inv, err := h.auth.Invitation(c.UserContext(), tok)
 	if errors.Is(err, auth.ErrBadToken) {
-		return h.message(c, fiber.StatusNotFound, badLink)
+		return h.badLink(c)
 	}
 	if err != nil {
 		return err
 	}
-	return h.render(c, "admin/invite", "Create your account", tokenView{Token: tok, Email: inv.Email, Role: inv.Role})
+	return h.render(c, "admin/invite", h.locale(c).T("admin.invite.heading"), tokenView{Token: tok, Email: inv.Email, Role: inv.Role})
 }
 
 func (h *admin) inviteAccept(c *fiber.Ctx) error {
@@ -271,25 +270,26 @@ func (h *admin) inviteAccept(c *fiber.Ctx) error {
 	v := tokenView{Token: formValue(c, "token")}
 	inv, err := h.auth.Invitation(ctx, v.Token)
 	if errors.Is(err, auth.ErrBadToken) {
-		return h.message(c, fiber.StatusNotFound, badLink)
+		return h.badLink(c)
 	}
 	if err != nil {
 		return err
 	}
 	v.Email, v.Role = inv.Email, inv.Role
 	pw := c.FormValue("password")
-	if msg := passwordProblem(pw, c.FormValue("password2")); msg != "" {
+	if msg := h.passwordProblem(c, pw, c.FormValue("password2")); msg != "" {
 		v.Errors = map[string]string{"password": msg}
 		c.Status(formErrorStatus)
-		return h.render(c, "admin/invite", "Create your account", v)
+		return h.render(c, "admin/invite", h.locale(c).T("admin.invite.heading"), v)
 	}
 	_, err = h.auth.AcceptInvite(ctx, v.Token, pw, h.ipHMAC(c))
+	loc := h.locale(c)
 	switch {
 	case errors.Is(err, auth.ErrBadToken):
-		return h.message(c, fiber.StatusNotFound, badLink)
+		return h.badLink(c)
 	case errors.Is(err, auth.ErrUserExists):
-		return h.message(c, fiber.StatusConflict, messageView{Heading: "This account exists",
-			Text: "An account with this email exists already. Log in, or reset its password.", Link: "/admin/login", LinkText: "Log in"})
+		return h.message(c, fiber.StatusConflict, messageView{Heading: loc.T("admin.invite.exists_heading"),
+			Text: loc.T("admin.invite.exists_text"), Link: "/admin/login", LinkText: loc.T("admin.login.heading")})
 	case err != nil:
 		return err
 	}

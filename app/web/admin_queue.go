@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/undersign/undersign/app/db"
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/moderation"
 	"github.com/undersign/undersign/app/store"
 	"github.com/undersign/undersign/models"
@@ -25,6 +26,12 @@ type queueView struct {
 	IsAdmin   bool
 	Return    string
 	Statuses  []models.SignatureStatus
+	loc       *i18n.Locale
+}
+
+// Signals pairs a row with the page's locale for the admin/signals template.
+func (v queueView) Signals(it moderation.QueueItem) signalsView {
+	return signalsView{QueueItem: it, L: v.loc}
 }
 
 // queueFilterForm is the queue's filter form, as typed.
@@ -63,13 +70,13 @@ func (h *admin) queue(c *fiber.Ctx) error {
 		return err
 	}
 	v := queueView{Statement: st, Filter: form, Items: page.Items, Reasons: reasons, IsAdmin: user(c).IsAdmin(),
-		Return: c.OriginalURL(), Statuses: displayStatuses}
+		Return: c.OriginalURL(), Statuses: displayStatuses, loc: h.locale(c)}
 	if page.Next != 0 {
 		q := form.values()
 		q.Set("after", strconv.FormatInt(page.Next, 10))
 		v.NextURL = queuePath(st) + "?" + q.Encode()
 	}
-	return h.render(c, "admin/queue", "Signatures: "+st.Title, v)
+	return h.render(c, "admin/queue", v.loc.T("admin.queue.heading", "Title", st.Title), v)
 }
 
 // queueFilter turns the form into a store filter, dropping values that do
@@ -132,7 +139,11 @@ type signatureView struct {
 	Note      string
 	Notify    bool
 	Return    string
+	loc       *i18n.Locale
 }
+
+// Signals pairs the signature's signals with the page's locale.
+func (v *signatureView) Signals() signalsView { return signalsView{QueueItem: v.Item, L: v.loc} }
 
 func (h *admin) signature(c *fiber.Ctx) error {
 	st, err := h.statement(c)
@@ -174,12 +185,10 @@ func (h *admin) signatureView(c *fiber.Ctx, st *models.Statement, id int64) (*si
 	if err != nil {
 		return nil, err
 	}
-	return &signatureView{Statement: st, Sig: sig, Item: item, Reasons: reasons,
+	return &signatureView{Statement: st, Sig: sig, Item: item, Reasons: reasons, loc: h.locale(c),
 		Edit: moderation.Edit{Version: sig.Version, Name: sig.Name, Website: sig.Website, OrgType: sig.OrgType,
 			Country: sig.Country, City: sig.City, Comment: sig.Comment}}, nil
 }
-
-const conflictMsg = "Someone else changed this signature after you loaded it. Nothing was changed: here it is as it is now. Decide again if you still want to."
 
 // decide applies one decision to one signature.
 func (h *admin) decide(c *fiber.Ctx) error {
@@ -197,19 +206,19 @@ func (h *admin) decide(c *fiber.Ctx) error {
 		Note: truncateRunes(strings.TrimSpace(formValue(c, "note")), 2000), Notify: c.FormValue("notify") == "1"}
 	_, err = h.mod.Decide(c.UserContext(), h.actor(c), d)
 	ret := safeNext(formValue(c, "return"))
+	loc := h.locale(c)
 	switch {
 	case err == nil:
 		return c.Redirect(withMsg(ret, flashForAction(d.Action)), fiber.StatusSeeOther)
 	case errors.Is(err, db.ErrNotFound):
 		return errNotFound
 	case errors.Is(err, moderation.ErrConflict):
-		return h.signatureProblem(c, st, id, fiber.StatusConflict, conflictMsg, ret, nil)
+		return h.signatureProblem(c, st, id, fiber.StatusConflict, loc.T("admin.problem.conflict"), ret, nil)
 	case errors.Is(err, moderation.ErrNotAllowed):
-		return h.signatureProblem(c, st, id, fiber.StatusConflict,
-			"This decision does not apply to the signature as it is now. Nothing was changed.", ret, nil)
+		return h.signatureProblem(c, st, id, fiber.StatusConflict, loc.T("admin.problem.not_allowed"), ret, nil)
 	case errors.Is(err, moderation.ErrReasonRequired):
 		return h.signatureProblem(c, st, id, formErrorStatus, "", ret, func(v *signatureView) {
-			v.Errors = map[string]string{"reason": "Choose a reason for the rejection."}
+			v.Errors = map[string]string{"reason": loc.T("admin.problem.reason_required")}
 			v.Note, v.Notify = d.Note, d.Notify
 		})
 	}
@@ -271,20 +280,21 @@ func (h *admin) edit(c *fiber.Ctx) error {
 		City: formValue(c, "city"), Comment: formValue(c, "comment")}
 	_, err = h.mod.EditSignature(c.UserContext(), h.actor(c), e)
 	ret := safeNext(formValue(c, "return"))
+	loc := h.locale(c)
 	var fe moderation.FieldErrors
 	switch {
 	case err == nil:
 		return c.Redirect(withMsg("/admin/s/"+st.Slug+"/signatures/"+strconv.FormatInt(id, 10)+"?return="+url.QueryEscape(ret), "edited"), fiber.StatusSeeOther)
 	case errors.As(err, &fe):
 		return h.signatureProblem(c, st, id, formErrorStatus, "", ret, func(v *signatureView) {
-			v.Errors, v.Edit = fe, e
+			v.Errors, v.Edit = fieldErrors(loc, fe), e
 		})
 	case errors.Is(err, db.ErrNotFound):
 		return errNotFound
 	case errors.Is(err, moderation.ErrConflict):
-		return h.signatureProblem(c, st, id, fiber.StatusConflict, conflictMsg, ret, nil)
+		return h.signatureProblem(c, st, id, fiber.StatusConflict, loc.T("admin.problem.conflict"), ret, nil)
 	case errors.Is(err, moderation.ErrNotAllowed):
-		return h.signatureProblem(c, st, id, fiber.StatusConflict, "This signature cannot be edited in its current state.", ret, nil)
+		return h.signatureProblem(c, st, id, fiber.StatusConflict, loc.T("admin.problem.not_editable"), ret, nil)
 	}
 	return err
 }
@@ -344,14 +354,15 @@ func (h *admin) bulk(c *fiber.Ctx) error {
 
 func (h *admin) bulkConfirm(c *fiber.Ctx, st *models.Statement, items []moderation.BulkItem, d moderation.Decision, ret string) error {
 	ctx := c.UserContext()
-	v := bulkView{Statement: st, Action: d.Action, Label: moderation.ActionLabel(d.Action), Reason: d.ReasonCode,
+	loc := h.locale(c)
+	v := bulkView{Statement: st, Action: d.Action, Label: actionLabel(loc, d.Action), Reason: d.ReasonCode,
 		Note: d.Note, Notify: d.Notify, Return: ret}
 	if d.Action == moderation.Reject {
 		rc, err := h.store.ReasonCodeByCode(ctx, d.ReasonCode)
 		if err != nil || !rc.Active {
 			c.Status(formErrorStatus)
-			return h.message(c, formErrorStatus, messageView{Heading: "Choose a reason",
-				Text: "A rejection needs a reason: choose one in the list above the table.", Link: ret, LinkText: "Back to the list"})
+			return h.message(c, formErrorStatus, messageView{Heading: loc.T("admin.bulk.choose_reason_heading"),
+				Text: loc.T("admin.bulk.choose_reason_text"), Link: ret, LinkText: loc.T("admin.signature.back")})
 		}
 		v.ReasonLbl = rc.Label
 	}
@@ -363,7 +374,7 @@ func (h *admin) bulkConfirm(c *fiber.Ctx, st *models.Statement, items []moderati
 		v.Rows = append(v.Rows, bulkRow{Sel: strconv.FormatInt(it.ID, 10) + ":" + strconv.Itoa(it.Version),
 			Name: sig.Name, Now: sig.Status})
 	}
-	return h.render(c, "admin/bulk-confirm", "Confirm: "+v.Label, v)
+	return h.render(c, "admin/bulk-confirm", loc.T("admin.bulk.title", "Action", v.Label), v)
 }
 
 // parseSelection reads "id:version" values, ignoring malformed ones.

@@ -8,21 +8,31 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/undersign/undersign/app/db"
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/moderation"
 	"github.com/undersign/undersign/app/statements"
 	"github.com/undersign/undersign/models"
 )
 
-// statementFormView is the statement editor. Translations of a statement
-// are not edited here yet.
+// statementFormView is the statement editor, with the statement's
+// translations (each edited on its own page, admin_translations.go).
 type statementFormView struct {
-	Create   bool
-	ID       int64
-	St       statementForm
-	Errors   map[string]string
-	Preview  template.HTML
-	Versions []models.StatementVersion
-	Current  string
+	Create       bool
+	ID           int64
+	St           statementForm
+	Errors       map[string]string
+	Preview      template.HTML
+	Versions     []models.StatementVersion
+	Current      string
+	Translations []translationItem
+}
+
+// translationItem is one translation in the statement editor's list.
+type translationItem struct {
+	Lang, Name, Title string
+	UpdatedAt         *time.Time
+	// Stale: the original's current text is newer than the translation.
+	Stale bool
 }
 
 // statementForm is the editor's fields as typed.
@@ -56,7 +66,7 @@ func readStatementForm(c *fiber.Ctx) statementForm {
 }
 
 // apply copies the form onto st, reporting dates that do not parse.
-func (f statementForm) apply(st *models.Statement, errs map[string]string) {
+func (f statementForm) apply(loc *i18n.Locale, st *models.Statement, errs map[string]string) {
 	st.Title, st.Author, st.Lang, st.Preface, st.Body = f.Title, f.Author, f.Lang, f.Preface, f.Body
 	st.Status = models.StatementStatus(f.Status)
 	st.AcceptsOrganisations, st.AcceptsIndividuals, st.RequiresModeration = f.AcceptsOrganisations, f.AcceptsIndividuals, f.Moderat
@@ -68,7 +78,7 @@ func (f statementForm) apply(st *models.Statement, errs map[string]string) {
 		}
 		t, err := time.Parse(dateInput, raw)
 		if err != nil {
-			errs[field] = "Enter a date as YYYY-MM-DD."
+			errs[field] = loc.T("admin.error.date")
 			continue
 		}
 		*dst = &t
@@ -76,7 +86,7 @@ func (f statementForm) apply(st *models.Statement, errs map[string]string) {
 }
 
 func (h *admin) statementNew(c *fiber.Ctx) error {
-	return h.render(c, "admin/statement-form", "New statement", statementFormView{Create: true,
+	return h.render(c, "admin/statement-form", h.locale(c).T("admin.nav.new_statement"), statementFormView{Create: true,
 		St: statementForm{Lang: "en", Status: string(models.StatementDraft), AcceptsOrganisations: true, Moderat: true}})
 }
 
@@ -104,10 +114,10 @@ func (h *admin) statementEdit(c *fiber.Ctx) error {
 		return err
 	}
 	v := statementFormView{ID: st.ID, St: formOf(st), Current: st.VersionHash}
-	if v.Versions, err = h.store.StatementVersions(c.UserContext(), st.ID); err != nil {
+	if err := h.loadVersionsAndTranslations(c, st, &v); err != nil {
 		return err
 	}
-	return h.render(c, "admin/statement-form", "Edit: "+st.Title, v)
+	return h.render(c, "admin/statement-form", h.locale(c).T("admin.statement.edit_title", "Title", st.Title), v)
 }
 
 func (h *admin) statementUpdate(c *fiber.Ctx) error {
@@ -122,17 +132,17 @@ func (h *admin) statementUpdate(c *fiber.Ctx) error {
 
 // saveStatement previews or saves the statement form.
 func (h *admin) saveStatement(c *fiber.Ctx, st *models.Statement, f statementForm, create bool) error {
+	loc := h.locale(c)
 	v := statementFormView{Create: create, ID: st.ID, St: f, Errors: map[string]string{}, Current: st.VersionHash}
 	if !create {
-		var err error
-		if v.Versions, err = h.store.StatementVersions(c.UserContext(), st.ID); err != nil {
+		if err := h.loadVersionsAndTranslations(c, st, &v); err != nil {
 			return err
 		}
 	}
-	f.apply(st, v.Errors)
-	title := "New statement"
+	f.apply(loc, st, v.Errors)
+	title := loc.T("admin.nav.new_statement")
 	if !create {
-		title = "Edit: " + st.Title
+		title = loc.T("admin.statement.edit_title", "Title", st.Title)
 	}
 	if c.FormValue("preview") == "1" {
 		v.Preview = statements.Render(f.Body)
@@ -149,7 +159,7 @@ func (h *admin) saveStatement(c *fiber.Ctx, st *models.Statement, f statementFor
 			}
 			return c.Redirect(withMsg("/admin/statements/"+itoa(st.ID), msg), fiber.StatusSeeOther)
 		case errors.As(err, &fe):
-			for k, m := range fe {
+			for k, m := range fieldErrors(loc, fe) {
 				v.Errors[k] = m
 			}
 		case errors.Is(err, db.ErrNotFound):
@@ -160,4 +170,30 @@ func (h *admin) saveStatement(c *fiber.Ctx, st *models.Statement, f statementFor
 	}
 	c.Status(formErrorStatus)
 	return h.render(c, "admin/statement-form", title, v)
+}
+
+// loadVersionsAndTranslations fills the editor's list of versions and of
+// translations, marking those older than the original's current text.
+func (h *admin) loadVersionsAndTranslations(c *fiber.Ctx, st *models.Statement, v *statementFormView) error {
+	ctx := c.UserContext()
+	var err error
+	if v.Versions, err = h.store.StatementVersions(ctx, st.ID); err != nil {
+		return err
+	}
+	var current time.Time
+	for _, ver := range v.Versions {
+		if ver.Hash == st.VersionHash {
+			current = ver.CreatedAt
+		}
+	}
+	langs, err := h.store.TranslationLangs(ctx, st.ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range langs {
+		updated := l.UpdatedAt
+		v.Translations = append(v.Translations, translationItem{Lang: l.Lang, Name: statements.LangName(l.Lang),
+			Title: l.Title, UpdatedAt: &updated, Stale: current.After(l.UpdatedAt)})
+	}
+	return nil
 }

@@ -34,27 +34,28 @@ func (h *admin) renderUsers(c *fiber.Ctx, v usersView) error {
 		return err
 	}
 	v.Me = user(c).ID
-	return h.render(c, "admin/users", "Users", v)
+	return h.render(c, "admin/users", h.locale(c).T("admin.users.heading"), v)
 }
 
 func (h *admin) invite(c *fiber.Ctx) error {
+	loc := h.locale(c)
 	v := usersView{Email: formValue(c, "email"), Role: formValue(c, "role")}
 	role := models.Role(v.Role)
 	switch {
 	case !auth.ValidEmail(v.Email):
-		v.Errors = map[string]string{"email": "Enter an email address."}
+		v.Errors = map[string]string{"email": loc.T("admin.users.error_email")}
 	case !role.Valid():
-		v.Errors = map[string]string{"role": "Choose moderator or admin."}
+		v.Errors = map[string]string{"role": loc.T("admin.users.error_role")}
 	}
 	if v.Errors == nil {
-		err := h.auth.Invite(c.UserContext(), h.actor(c), v.Email, role)
+		err := h.auth.Invite(mailContext(c, loc), h.actor(c), v.Email, role)
 		if err == nil {
 			return c.Redirect("/admin/users?msg=invited", fiber.StatusSeeOther)
 		}
 		if !errors.Is(err, auth.ErrUserExists) {
 			return err
 		}
-		v.Errors = map[string]string{"email": "A user with this email exists."}
+		v.Errors = map[string]string{"email": loc.T("admin.users.error_exists")}
 	}
 	c.Status(formErrorStatus)
 	return h.renderUsers(c, v)
@@ -69,7 +70,7 @@ func (h *admin) setDisabled(c *fiber.Ctx, disabled bool) error {
 		return err
 	}
 	if id == user(c).ID {
-		return &Error{Status: fiber.StatusForbidden, Msg: "You cannot disable your own account."}
+		return &Error{Status: fiber.StatusForbidden, Msg: "You cannot disable your own account.", ID: "admin.error.disable_self"}
 	}
 	err = h.auth.SetDisabled(c.UserContext(), h.actor(c), id, disabled)
 	if errors.Is(err, db.ErrNotFound) {
@@ -99,7 +100,7 @@ func (h *admin) renderReasons(c *fiber.Ctx, v reasonsView) error {
 	if v.Reasons, err = h.store.ReasonCodes(c.UserContext(), false); err != nil {
 		return err
 	}
-	return h.render(c, "admin/reasons", "Rejection reasons", v)
+	return h.render(c, "admin/reasons", h.locale(c).T("admin.reasons.heading"), v)
 }
 
 func (h *admin) createReason(c *fiber.Ctx) error {
@@ -107,7 +108,7 @@ func (h *admin) createReason(c *fiber.Ctx) error {
 	err := h.mod.CreateReason(c.UserContext(), h.actor(c), v.Code, v.Label)
 	var fe moderation.FieldErrors
 	if errors.As(err, &fe) {
-		v.Errors = fe
+		v.Errors = fieldErrors(h.locale(c), fe)
 		c.Status(formErrorStatus)
 		return h.renderReasons(c, v)
 	}
@@ -151,7 +152,7 @@ func (h *admin) account(c *fiber.Ctx) error {
 	if v.CodesLeft, err = h.store.UnusedRecoveryCodes(c.UserContext(), u.ID); err != nil {
 		return err
 	}
-	return h.render(c, "admin/account", "Your account", v)
+	return h.render(c, "admin/account", h.locale(c).T("admin.account.heading"), v)
 }
 
 // totpSetup shows a new secret; it is kept in the session until the user
@@ -170,7 +171,7 @@ func (h *admin) totpSetup(c *fiber.Ctx) error {
 	if err := h.setSession(c, sessTOTP, sealed); err != nil {
 		return err
 	}
-	return h.render(c, "admin/account", "Your account", accountView{User: u, Setup: setup,
+	return h.render(c, "admin/account", h.locale(c).T("admin.account.heading"), accountView{User: u, Setup: setup,
 		QR: template.URL(setup.QRPNG)}) // #nosec G203 -- our own PNG, base64
 }
 
@@ -196,8 +197,8 @@ func (h *admin) totpEnable(c *fiber.Ctx) error {
 		// Show the same secret again: the user's app already holds it.
 		setup.Secret = secret
 		setup.QRPNG, setup.URL = "", ""
-		return h.render(c, "admin/account", "Your account", accountView{User: u, Setup: setup,
-			Error: "This code is wrong. Enter the current code shown by your app."})
+		return h.render(c, "admin/account", h.locale(c).T("admin.account.heading"), accountView{User: u, Setup: setup,
+			Error: h.locale(c).T("admin.account.bad_code")})
 	}
 	if err != nil {
 		return err
@@ -206,7 +207,7 @@ func (h *admin) totpEnable(c *fiber.Ctx) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	return h.render(c, "admin/account", "Your account", accountView{User: u, RecoveryCodes: codes})
+	return h.render(c, "admin/account", h.locale(c).T("admin.account.heading"), accountView{User: u, RecoveryCodes: codes})
 }
 
 func (h *admin) totpDisable(c *fiber.Ctx) error {

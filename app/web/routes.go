@@ -12,7 +12,7 @@ import (
 // requiredViews lists every template a handler renders; New fails when one
 // is missing.
 var requiredViews = []string{
-	"layouts/base", "errors/error", "public/index", "public/statement",
+	"layouts/base", "errors/error", "public/index", "public/statement", "public/versions",
 }
 
 // routes is undersign's one route table.
@@ -32,6 +32,7 @@ func (s *Server) routes() {
 
 	app.Get("/", s.index)
 	app.Get("/s/:slug", s.statementPage)
+	app.Get("/s/:slug/versions", s.statementVersions) // public_versions.go
 
 	s.signRoutes(app)  // sign.go: the sign form, CAPTCHA, confirmation, withdrawal, privacy
 	s.adminRoutes(app) // admin.go: login, dashboard, moderation, audit
