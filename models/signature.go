@@ -48,6 +48,9 @@ type Signature struct {
 	Comment        string
 	DomainVerified bool
 	VersionHash    string
+	// Lang is the language the signer used, for the emails to them; empty
+	// for signatures older than the column.
+	Lang           string
 	IPHMAC         *string `gorm:"column:ip_hmac"`
 	UserAgent      string
 	TokenHash      *string

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/undersign/undersign/app/config"
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/keys"
 	"github.com/undersign/undersign/app/store"
 	"github.com/undersign/undersign/models"
@@ -45,6 +46,10 @@ type Message struct {
 	// Data is the templates' .Data; .BaseURL is UNDERSIGN_BASE_URL. Build
 	// links with Outbox.Link so that they only ever use the base URL.
 	Data any
+	// Lang is the recipient's language, a BCP 47 code ("uk", "zh-Hans"):
+	// the templates' .T, .Date and .Num speak it, and .Lang names it.
+	// Empty or not supported: English.
+	Lang string
 }
 
 // Rendered is a message ready to send; it is what the outbox seals.
@@ -116,7 +121,8 @@ func (o *Outbox) Render(msg Message) (*Rendered, error) {
 	if !ok {
 		return nil, fmt.Errorf("mail template %q does not exist", msg.Template)
 	}
-	data := templateData{BaseURL: o.baseURL, Data: msg.Data}
+	loc := catalog().Choose(msg.Lang, "", "")
+	data := templateData{BaseURL: o.baseURL, Data: msg.Data, Lang: loc.Code(), loc: loc}
 	r := &Rendered{To: msg.To}
 	var buf bytes.Buffer
 	if err := set.text.ExecuteTemplate(&buf, "subject", data); err != nil {
@@ -141,7 +147,22 @@ func (o *Outbox) Render(msg Message) (*Rendered, error) {
 type templateData struct {
 	BaseURL string
 	Data    any
+	Lang    string
+	loc     *i18n.Locale
 }
+
+// T translates a message id into the recipient's language.
+func (d templateData) T(id string, args ...any) string { return d.loc.T(id, args...) }
+
+// Date writes a date the recipient's way.
+func (d templateData) Date(t time.Time) string { return d.loc.Date(t) }
+
+// Num writes a number the recipient's way.
+func (d templateData) Num(n any) string { return d.loc.Num(n) }
+
+// catalog is the translations, loaded once; they are embedded, so loading
+// cannot fail but by a build defect.
+var catalog = sync.OnceValue(i18n.MustLoad)
 
 type templateSet struct {
 	text *texttemplate.Template

@@ -224,10 +224,10 @@ func (m *Service) notify(ctx context.Context, tx *store.Store, st *models.Statem
 	}
 	switch {
 	case d.Action == Approve:
-		return m.mail.Enqueue(ctx, tx, mail.Message{To: *sig.Email, Template: MailApproved, Data: ApprovedMail{
+		return m.mail.Enqueue(ctx, tx, mail.Message{To: *sig.Email, Template: MailApproved, Lang: sig.Lang, Data: ApprovedMail{
 			Name: sig.Name, StatementTitle: st.Title, ListURL: m.baseURL + "/s/" + st.Slug + "#signatories"}})
 	case d.Action == Reject && d.Notify:
-		return m.mail.Enqueue(ctx, tx, mail.Message{To: *sig.Email, Template: MailRejected, Data: RejectedMail{
+		return m.mail.Enqueue(ctx, tx, mail.Message{To: *sig.Email, Template: MailRejected, Lang: sig.Lang, Data: RejectedMail{
 			Name: sig.Name, StatementTitle: st.Title, Reason: reason.Label, Note: sig.ReasonNote}})
 	}
 	return nil

@@ -2,9 +2,9 @@ package signing
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -38,7 +38,7 @@ type Form struct {
 
 // FormError says which fields are wrong, by field name, with a message a
 // person can act on. Nothing was stored.
-type FormError struct{ Fields map[string]string }
+type FormError struct{ Fields map[string]Message }
 
 func (e *FormError) Error() string {
 	names := make([]string, 0, len(e.Fields))
@@ -46,6 +46,51 @@ func (e *FormError) Error() string {
 		names = append(names, k)
 	}
 	return "invalid sign form: " + strings.Join(names, ", ")
+}
+
+// Message is what a person reads next to a wrong field, as the id of a
+// message in the i18n catalog and what fills it in: this package holds no
+// text, and the web layer translates it into the visitor's language.
+type Message struct {
+	ID string
+	// Field is the field the message names ("name"), for the messages
+	// that name one; its label is the catalog's "sign.field.<Field>".
+	Field string
+	// Count is the length a message speaks of (at least/at most so many
+	// characters); it chooses the plural form. 0 for the others.
+	Count int
+}
+
+// Message ids of the form's rules.
+const (
+	MsgRequired          = "sign.error.required"
+	MsgCountryRequired   = "sign.error.country_required"
+	MsgOrgTypeRequired   = "sign.error.org_type_required"
+	MsgConsentRequired   = "sign.error.consent_required"
+	MsgCaptchaRequired   = "sign.error.captcha_required"
+	MsgTooShort          = "sign.error.too_short"
+	MsgTooLong           = "sign.error.too_long"
+	MsgBadCharacters     = "sign.error.characters"
+	MsgLink              = "sign.error.link"
+	MsgFormula           = "sign.error.formula"
+	MsgEmail             = "sign.error.email"
+	MsgCountry           = "sign.error.country"
+	MsgOrgType           = "sign.error.org_type"
+	MsgWebsite           = "sign.error.website"
+	MsgKind              = "sign.error.kind"
+	MsgInvalid           = "sign.error.invalid"
+	MsgUnreadable        = "sign.error.unreadable"
+	MsgIndividualsOnly   = "sign.error.individuals_only"
+	MsgOrganisationsOnly = "sign.error.organisations_only"
+	MsgCaptchaWrong      = "sign.error.captcha"
+)
+
+// MessageIDs lists every id a Message may carry, so that a test can check
+// that each language translates them all.
+func MessageIDs() []string {
+	return []string{MsgRequired, MsgCountryRequired, MsgOrgTypeRequired, MsgConsentRequired, MsgCaptchaRequired,
+		MsgTooShort, MsgTooLong, MsgBadCharacters, MsgLink, MsgFormula, MsgEmail, MsgCountry, MsgOrgType, MsgWebsite,
+		MsgKind, MsgInvalid, MsgUnreadable, MsgIndividualsOnly, MsgOrganisationsOnly, MsgCaptchaWrong}
 }
 
 // Field names of Form, as the form and the API use them.
@@ -98,58 +143,51 @@ func cleanText(s string, multiline bool) bool {
 	return true
 }
 
-// labels name the fields in messages.
-var labels = map[string]string{
-	"kind": "Who signs", "name": "The name", "website": "The website", "org_type": "The type of organisation",
-	"country": "The country", "city": "The city", "contact_name": "The contact person", "contact_role": "The role",
-	"affiliation": "The affiliation", "email": "The email address", "comment": "The comment",
-	"consent": "Consent", "captcha_id": "The code", "captcha_answer": "The code",
-}
-
 // fieldMessage is what a person reads next to a field that failed tag.
-func fieldMessage(fe validator.FieldError) string {
-	field, label := fe.Field(), labels[fe.Field()]
+func fieldMessage(fe validator.FieldError) Message {
+	field := fe.Field()
 	switch fe.Tag() {
 	case "required", "required_if":
-		return requiredMessage(field, label)
+		return requiredMessage(field)
 	case "min":
-		return fmt.Sprintf("%s must be at least %s characters long.", label, fe.Param())
+		n, _ := strconv.Atoi(fe.Param())
+		return Message{ID: MsgTooShort, Field: field, Count: n}
 	case "max":
-		return fmt.Sprintf("%s must be at most %s characters long.", label, fe.Param())
+		n, _ := strconv.Atoi(fe.Param())
+		return Message{ID: MsgTooLong, Field: field, Count: n}
 	case "line", "text":
-		return label + " contains characters that are not allowed (control characters or bytes that are not text)."
+		return Message{ID: MsgBadCharacters, Field: field}
 	case "nolink":
-		return label + " must not contain a web address; put your website in the website field."
+		return Message{ID: MsgLink, Field: field}
 	case "nocsv":
-		return label + " must not start with =, +, - or @."
+		return Message{ID: MsgFormula, Field: field}
 	case "email":
-		return "Please enter a valid email address, like name@example.org."
+		return Message{ID: MsgEmail}
 	case "country":
-		return "Please choose a country from the list."
+		return Message{ID: MsgCountry}
 	case "orgtype":
-		return "Please choose a type of organisation from the list."
+		return Message{ID: MsgOrgType}
 	case "website":
-		return "Please enter a web address like https://example.org (http or https only)."
+		return Message{ID: MsgWebsite}
 	case "oneof":
-		return "Please choose whether you sign as an organisation or as an individual."
+		return Message{ID: MsgKind}
 	}
-	return label + " is not valid."
+	return Message{ID: MsgInvalid, Field: field}
 }
 
-func requiredMessage(field, label string) string {
+func requiredMessage(field string) Message {
 	switch field {
 	case "consent":
-		return "Please agree to the privacy notice to sign."
+		return Message{ID: MsgConsentRequired}
 	case "captcha_answer":
-		return "Please type the digits shown in the image."
-	case "country", "org_type":
-		return "Please choose " + strings.ToLower(label[:1]) + label[1:] + "."
+		return Message{ID: MsgCaptchaRequired}
+	case "country":
+		return Message{ID: MsgCountryRequired}
+	case "org_type":
+		return Message{ID: MsgOrgTypeRequired}
 	}
-	return label + " is required."
+	return Message{ID: MsgRequired, Field: field}
 }
-
-// Message for a code that did not match.
-const captchaMessage = "The code did not match or has expired. Please type the new code."
 
 // normalise trims and NFC-normalises every field that is valid text, fixes
 // the kind and drops the fields that do not belong to it.
@@ -181,9 +219,9 @@ func (f *Form) normalise(st *models.Statement) {
 
 // check normalises f and returns a message per wrong field; empty when f is
 // valid for st. It does not look at the CAPTCHA's answer, only its presence.
-func (f *Form) check(st *models.Statement) map[string]string {
+func (f *Form) check(st *models.Statement) map[string]Message {
 	f.normalise(st)
-	errs := map[string]string{}
+	errs := map[string]Message{}
 	var verrs validator.ValidationErrors
 	if err := validate.Struct(f); errors.As(err, &verrs) {
 		for _, fe := range verrs {
@@ -192,16 +230,16 @@ func (f *Form) check(st *models.Statement) map[string]string {
 			}
 		}
 	} else if err != nil {
-		errs[FieldKind] = "The form could not be read."
+		errs[FieldKind] = Message{ID: MsgUnreadable}
 	}
 	switch models.SignerKind(f.Kind) {
 	case models.KindOrganisation:
 		if !st.AcceptsOrganisations {
-			errs[FieldKind] = "This statement is signed by individuals only."
+			errs[FieldKind] = Message{ID: MsgIndividualsOnly}
 		}
 	case models.KindIndividual:
 		if !st.AcceptsIndividuals {
-			errs[FieldKind] = "This statement is signed by organisations only."
+			errs[FieldKind] = Message{ID: MsgOrganisationsOnly}
 		}
 	}
 	return errs

@@ -80,8 +80,8 @@ func checkValidated(t *testing.T, form Form) {
 	errs := form.check(fuzzStatement)
 	if len(errs) > 0 {
 		for field, msg := range errs {
-			if msg == "" || !utf8.ValidString(msg) {
-				t.Errorf("field %s: message %q", field, msg)
+			if msg.ID == "" {
+				t.Errorf("field %s: no message id in %+v", field, msg)
 			}
 		}
 		return

@@ -85,11 +85,13 @@ func New(d Deps) *Service {
 		log: d.Log, rateIP: d.RateIP, rateDom: d.RateDomain, Now: func() time.Time { return time.Now().UTC() }}
 }
 
-// Client is who submits: the HMAC of their IP address (never the address)
-// and their user agent.
+// Client is who submits: the HMAC of their IP address (never the address),
+// their user agent, and the language they read the form in (a BCP 47
+// code), which the emails about the signature then speak.
 type Client struct {
 	IPHMAC    string
 	UserAgent string
+	Lang      string
 }
 
 // Sign handles a submission. Whether it created a signature, found a
@@ -114,7 +116,7 @@ func (s *Service) Sign(ctx context.Context, st *models.Statement, f Form, cl Cli
 
 // refuse uses up the form's CAPTCHA (a wrong or unchecked answer counts as
 // an attempt) and reports every wrong field.
-func (s *Service) refuse(ctx context.Context, f Form, errs map[string]string) error {
+func (s *Service) refuse(ctx context.Context, f Form, errs map[string]Message) error {
 	if _, missing := errs[FieldCaptchaAnswer]; missing {
 		if err := s.captcha.Discard(ctx, f.CaptchaID); err != nil {
 			return err
@@ -126,7 +128,7 @@ func (s *Service) refuse(ctx context.Context, f Form, errs map[string]string) er
 		return err
 	}
 	if !ok {
-		errs[FieldCaptchaAnswer] = captchaMessage
+		errs[FieldCaptchaAnswer] = Message{ID: MsgCaptchaWrong}
 	}
 	return &FormError{Fields: errs}
 }
@@ -141,7 +143,7 @@ func (s *Service) newSignature(st *models.Statement, f *Form, cl Client, now tim
 		Name: f.Name, NameNorm: NormaliseName(f.Name), Website: website, WebsiteDomain: host,
 		OrgType: f.OrgType, Country: f.Country, City: f.City, ContactRole: f.ContactRole,
 		Affiliation: f.Affiliation, Email: &email, EmailDomain: domain, Comment: f.Comment,
-		DomainVerified: domainVerified(domain, host), VersionHash: st.VersionHash,
+		DomainVerified: domainVerified(domain, host), VersionHash: st.VersionHash, Lang: cl.Lang,
 		UserAgent: truncateRunes(strings.ToValidUTF8(cl.UserAgent, ""), 300),
 		Sends:     1, LastSentAt: &now, CreatedAt: now, UpdatedAt: now,
 	}
@@ -173,7 +175,7 @@ func (s *Service) save(ctx context.Context, st *models.Statement, f *Form, sig *
 			return err
 		}
 		if !ok {
-			outcome = &FormError{Fields: map[string]string{FieldCaptchaAnswer: captchaMessage}}
+			outcome = &FormError{Fields: map[string]Message{FieldCaptchaAnswer: {ID: MsgCaptchaWrong}}}
 			return nil
 		}
 		allowed, retry, err := s.limiter.With(tx).AllowAll(ctx,
@@ -216,7 +218,7 @@ func (s *Service) write(ctx context.Context, tx *store.Store, st *models.Stateme
 			return false, err
 		}
 		if inserted {
-			return true, s.enqueueConfirm(ctx, tx, st, sig.Name, *sig.Email, token, expires, false)
+			return true, s.enqueueConfirm(ctx, tx, st, sig.Name, *sig.Email, sig.Lang, token, expires, false)
 		}
 	}
 	// The address (or the organisation) already signed: the address may
@@ -225,7 +227,8 @@ func (s *Service) write(ctx context.Context, tx *store.Store, st *models.Stateme
 	if err != nil || !ok {
 		return false, err
 	}
-	return true, s.enqueueConfirm(ctx, tx, st, r.Name, *r.Email, token, expires, r.Status != models.StatusUnconfirmed)
+	// The email speaks the language of whoever asks now.
+	return true, s.enqueueConfirm(ctx, tx, st, r.Name, *r.Email, sig.Lang, token, expires, r.Status != models.StatusUnconfirmed)
 }
 
 func derefOr(p *string) string {
@@ -251,9 +254,9 @@ type ConfirmMail struct {
 	Confirmed bool
 }
 
-func (s *Service) enqueueConfirm(ctx context.Context, tx *store.Store, st *models.Statement, name, email, token string,
+func (s *Service) enqueueConfirm(ctx context.Context, tx *store.Store, st *models.Statement, name, email, lang, token string,
 	expires time.Time, confirmed bool) error {
-	return s.outbox.Enqueue(ctx, tx, mail.Message{To: email, Template: "confirm", Data: ConfirmMail{
+	return s.outbox.Enqueue(ctx, tx, mail.Message{To: email, Template: "confirm", Lang: lang, Data: ConfirmMail{
 		Name: name, StatementTitle: st.Title, ExpiresAt: expires, Confirmed: confirmed,
 		ConfirmURL: s.outbox.Link("/confirm/" + token), WithdrawURL: s.outbox.Link("/withdraw/" + token)}})
 }
@@ -381,7 +384,7 @@ func (s *Service) Resend(ctx context.Context, token string) (*Ticket, error) {
 			return err
 		}
 		sent = true
-		return s.enqueueConfirm(ctx, tx, t.Statement, r.Name, *r.Email, fresh, expires, false)
+		return s.enqueueConfirm(ctx, tx, t.Statement, r.Name, *r.Email, t.Signature.Lang, fresh, expires, false)
 	})
 	if err == nil && sent {
 		s.outbox.Wake()

@@ -13,7 +13,10 @@ import (
 
 // apiSign is the sign form as JSON: the same rules, the same answers. It
 // takes no cookie, so it needs no CSRF token; it accepts JSON only, which
-// a cross-site HTML form cannot send.
+// a cross-site HTML form cannot send. Its messages, the fields' included,
+// are English whatever the client's language: scripts may compare them,
+// and an HTML form built on the API writes its own. The confirmation email
+// speaks the client's Accept-Language (or ?lang=).
 func (s *Server) apiSign(c *fiber.Ctx) error {
 	if !c.Is("json") {
 		return &Error{Status: fiber.StatusUnsupportedMediaType, Msg: "Send the signature as JSON (Content-Type: application/json)."}
@@ -38,21 +41,22 @@ func (s *Server) apiSign(c *fiber.Ctx) error {
 	case errors.As(err, &invalid):
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{
 			"error":  "Some fields are not valid; nothing was stored.",
-			"fields": invalid.Fields,
+			"fields": fieldMessages(s.english(), invalid.Fields),
 		})
 	case errors.As(err, &limited):
-		return apiTooMany(c, limited.RetryAfter)
+		return s.apiTooMany(c, limited.RetryAfter)
 	case errors.Is(err, signing.ErrClosed):
 		return errSignClosed
 	}
 	return err
 }
 
-func apiTooMany(c *fiber.Ctx, retry time.Duration) error {
+func (s *Server) apiTooMany(c *fiber.Ctx, retry time.Duration) error {
+	en := s.english()
 	secs := retrySeconds(retry)
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 	return c.Status(fiber.StatusTooManyRequests).JSON(fiber.Map{
-		"error":       "Too many requests from your network or email domain. Please try again in " + waitText(retry) + ".",
+		"error":       "Too many requests from your network or email domain. Please try again in " + waitText(en, retry) + ".",
 		"retry_after": secs,
 	})
 }

@@ -59,10 +59,7 @@ type embedOptions struct {
 }
 
 func parseEmbedOptions(c *fiber.Ctx) embedOptions {
-	o := embedOptions{Theme: "auto", Show: "both", Limit: embedSize}
-	if l := strings.ToLower(c.Query("lang")); len(l) <= 16 && strings.Trim(l, "abcdefghijklmnopqrstuvwxyz-") == "" {
-		o.Lang = l
-	}
+	o := embedOptions{Theme: "auto", Show: "both", Limit: embedSize, Lang: sharedLang(c.Query("lang"))}
 	switch t := c.Query("theme"); t {
 	case "light", "dark":
 		o.Theme = t
@@ -83,19 +80,18 @@ func (o embedOptions) key() string {
 
 // embedView is what the iframe page shows.
 type embedView struct {
+	localeView
 	Lang, Theme  string
 	Slug         string
 	Title        string
 	CountText    string
 	HiddenText   string
-	NoneText     string
 	ShowCount    bool
 	ShowList     bool
 	Items        []listing.Signatory
 	StatementURL string
 	SignURL      string
 	ListURL      string
-	Phrases      *listing.Phrases
 }
 
 // embedPage is the list as a small page for other sites' iframes; it tells
@@ -103,9 +99,9 @@ type embedView struct {
 func (s *Server) embedPage(c *fiber.Ctx) error {
 	o := parseEmbedOptions(c)
 	return s.serveStatementCached(c, o.key(), func(st *models.Statement) (*listing.Entry, error) {
-		phr := listing.PhrasesFor(o.Lang, st.Lang)
+		loc := s.sharedLocale(o.Lang, st.Lang)
 		v := embedView{
-			Lang: phr.Lang, Theme: o.Theme, Slug: st.Slug, Title: st.Title, Phrases: phr, NoneText: phr.None,
+			localeView: localeView{loc}, Lang: loc.Code(), Theme: o.Theme, Slug: st.Slug, Title: st.Title,
 			ShowCount: o.Show != "list", ShowList: o.Show != "count",
 			StatementURL: s.absURL("/s/" + st.Slug), SignURL: s.absURL("/s/" + st.Slug + "#sign"),
 			ListURL: s.absURL("/s/" + st.Slug + "/signatories"),
@@ -115,9 +111,9 @@ func (s *Server) embedPage(c *fiber.Ctx) error {
 			return nil, err
 		}
 		if page.Hidden {
-			v.HiddenText = phr.Hidden(*st.EmbargoUntil)
+			v.HiddenText = hiddenText(loc, *st.EmbargoUntil)
 		} else {
-			v.CountText, v.Items = phr.Signed(st, page.Total), page.Items
+			v.CountText, v.Items = signedText(loc, st, page.Total), page.Items
 		}
 		var buf bytes.Buffer
 		if err := s.views.Render(&buf, "embed/signatories", v); err != nil {
@@ -147,6 +143,7 @@ type snippet struct {
 
 // snippetsView is what the "show this list on your website" page shows.
 type snippetsView struct {
+	localeView
 	Statement *models.Statement
 	Snippets  []snippet
 	FrameURL  string
@@ -167,27 +164,23 @@ func (s *Server) snippetsPage(c *fiber.Ctx) error {
 	frame := base + "/embed/" + esc + "?show=both&limit=10&theme=auto"
 	badge := base + "/badge/" + esc + ".svg"
 	api := base + "/api/v1/statements/" + esc + "/signatories"
-	title := attrEscape("Signatories of " + st.Title)
-	view := snippetsView{Statement: st, Slug: st.Slug, FrameURL: "/embed/" + esc + "?show=both&limit=10&theme=auto",
-		BadgeURL: "/badge/" + esc + ".svg", APIURL: api}
+	loc := s.locale(c)
+	title := attrEscape(loc.T("list.title", "Title", st.Title))
+	view := snippetsView{localeView: localeView{loc}, Statement: st, Slug: st.Slug,
+		FrameURL: "/embed/" + esc + "?show=both&limit=10&theme=auto", BadgeURL: "/badge/" + esc + ".svg", APIURL: api}
 	view.Snippets = []snippet{
-		{ID: "snippet-iframe", Title: "Frame",
-			Help: "The count and the latest signatories in a frame that sizes itself. Options: theme=light|dark|auto, show=count|list|both, limit=1-50, lang.",
+		{ID: "snippet-iframe", Title: loc.T("snippets.frame"), Help: loc.T("snippets.frame_help"),
 			Code: `<iframe src="` + attrEscape(frame) + `" title="` + title + `" width="100%" height="360" style="border:0" loading="lazy" data-undersign-frame></iframe>` + "\n" +
 				`<script src="` + attrEscape(base+"/static/embed-resize.js") + `" async></script>`},
-		{ID: "snippet-script", Title: "Script",
-			Help: "Draws the list into your page, styled apart from it. Options as data attributes: data-show, data-limit, data-theme.",
+		{ID: "snippet-script", Title: loc.T("snippets.script"), Help: loc.T("snippets.script_help"),
 			Code: `<div data-undersign="` + attrEscape(st.Slug) + `" data-show="both" data-limit="10"></div>` + "\n" +
 				`<script src="` + attrEscape(base+"/embed/"+esc+"/widget.js") + `" async></script>`},
-		{ID: "snippet-badge", Title: "Badge",
-			Help: "An image with the count, linked to the statement.",
+		{ID: "snippet-badge", Title: loc.T("snippets.badge"), Help: loc.T("snippets.badge_help"),
 			Code: `<a href="` + attrEscape(base+"/s/"+esc) + `"><img src="` + attrEscape(badge) + `" alt="` + title + `" height="20"></a>`},
-		{ID: "snippet-api", Title: "JSON API",
-			Help: "For your own code: pages of signatories with next_cursor, described at " + base + "/api/v1/openapi.json.",
+		{ID: "snippet-api", Title: loc.T("snippets.api"), Help: loc.T("snippets.api_help", "URL", base+"/api/v1/openapi.json"),
 			Code: api + "?limit=50"},
 	}
-	v := s.page(c, "Show the signatories on your website")
-	v.Lang, v.Dir = "en", "ltr"
+	v := s.page(c, loc.T("snippets.title"))
 	v.Scripts = []string{"/static/list.js", "/static/embed-resize.js", "/embed/" + esc + "/widget.js"}
 	v.Data = view
 	return c.Render("public/signatories-embed", v, "layouts/base")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"strconv"
-	"strings"
 	"unicode"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,21 +12,19 @@ import (
 	"github.com/undersign/undersign/models"
 )
 
-// badge is an SVG image with the count: "1,234 organisations have signed".
+// badge is an SVG image with the count: "1,234 organisations have signed",
+// in the language ?lang= asks for or else the statement's.
 func (s *Server) badge(c *fiber.Ctx) error {
-	lang := strings.ToLower(c.Query("lang"))
-	if len(lang) > 16 || strings.Trim(lang, "abcdefghijklmnopqrstuvwxyz-") != "" {
-		lang = ""
-	}
+	lang := sharedLang(c.Query("lang"))
 	return s.serveStatementCached(c, "badge:"+lang, func(st *models.Statement) (*listing.Entry, error) {
-		phr := listing.PhrasesFor(lang, st.Lang)
+		loc := s.sharedLocale(lang, st.Lang)
 		counts, err := s.list.Lister.Counts(c.UserContext(), st)
 		if err != nil {
 			return nil, err
 		}
-		text := phr.Signed(st, counts.Total)
+		text := signedText(loc, st, counts.Total)
 		if counts.Hidden {
-			text = phr.Hidden(*st.EmbargoUntil)
+			text = hiddenText(loc, *st.EmbargoUntil)
 		}
 		return &listing.Entry{Body: badgeSVG(text), ContentType: "image/svg+xml; charset=utf-8"}, nil
 	})

@@ -2,10 +2,13 @@ package web
 
 import (
 	"net/url"
+	"sort"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/collate"
 
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/listing"
 	"github.com/undersign/undersign/models"
 )
@@ -41,6 +44,7 @@ func (s *Server) listRoutes(app *fiber.App) {
 
 // signatoriesView is what the signatories page shows.
 type signatoriesView struct {
+	localeView
 	Statement  *models.Statement
 	Page       *listing.Page
 	Counts     *listing.Counts
@@ -84,23 +88,23 @@ func (s *Server) signatoriesPage(c *fiber.Ctx) error {
 		return err
 	}
 	base := "/s/" + st.Slug
-	phr := listing.PhrasesFor("en", "")
+	loc := s.locale(c)
 	view := signatoriesView{
-		Statement: st, Page: page, Counts: counts, Query: q, SearchText: c.Query("q"),
-		TotalText: phr.Signed(st, counts.Total),
-		CSVURL:    base + "/signatories.csv", JSONURL: base + "/signatories.json", FeedURL: base + "/feed.atom",
+		localeView: localeView{loc}, Statement: st, Page: page, Counts: localCounts(loc, counts), Query: q,
+		SearchText: c.Query("q"), TotalText: signedText(loc, st, counts.Total),
+		CSVURL: base + "/signatories.csv", JSONURL: base + "/signatories.json", FeedURL: base + "/feed.atom",
 		EmbedURL: base + "/embed", APIURL: "/api/v1/statements/" + st.Slug + "/signatories",
 	}
-	for _, ch := range []*barChart{dayChart(days), countryChart(counts.Countries)} {
+	for _, ch := range []*barChart{dayChart(loc, days), countryChart(loc, view.Counts.Countries)} {
 		if ch != nil {
 			view.Charts = append(view.Charts, ch)
 		}
 	}
 	if page.Hidden {
-		view.HiddenText = phr.Hidden(*st.EmbargoUntil)
+		view.HiddenText = hiddenText(loc, *st.EmbargoUntil)
 	}
 	if q.Filtered() {
-		view.MatchText = matchText(page)
+		view.MatchText = matchText(loc, page)
 	}
 	if page.Next != nil {
 		view.NextURL = listURL(base, q, page.Next.Encode())
@@ -108,23 +112,55 @@ func (s *Server) signatoriesPage(c *fiber.Ctx) error {
 	if q.After != nil {
 		view.FirstURL = listURL(base, q, "")
 	}
-	v := s.page(c, "Signatories of "+st.Title)
-	v.Lang, v.Dir = "en", "ltr" // the list's own words are English
+	v := s.page(c, loc.T("list.title", "Title", st.Title))
 	v.Description = view.TotalText + ": " + st.Title
 	v.NoIndex = q.Filtered() || q.After != nil
 	v.Data = view
 	return c.Render("public/signatories", v, "layouts/base")
 }
 
-func matchText(p *listing.Page) string {
-	n := listing.FormatCount(p.Total, ",")
-	switch {
-	case !p.TotalExact:
-		return "More than " + n + " signatories match."
-	case p.Total == 1:
-		return "1 signatory matches."
+func matchText(loc *i18n.Locale, p *listing.Page) string {
+	if !p.TotalExact {
+		return loc.T("list.match_more", "Count", p.Total, "N", loc.Num(p.Total))
 	}
-	return n + " signatories match."
+	return loc.T("list.match", "Count", p.Total, "N", loc.Num(p.Total))
+}
+
+// signedText says how many have signed: "1,234 organisations have
+// signed". Statements open to individuals speak of signatories.
+func signedText(loc *i18n.Locale, st *models.Statement, n int64) string {
+	if st.AcceptsIndividuals {
+		return loc.T("list.signed_people", "Count", n, "N", loc.Num(n))
+	}
+	return loc.T("list.signed_orgs", "Count", n, "N", loc.Num(n))
+}
+
+// hiddenText says when an embargoed list will be published.
+func hiddenText(loc *i18n.Locale, until time.Time) string {
+	return loc.T("list.hidden", "Date", loc.Date(until.UTC()))
+}
+
+// localCounts are counts with the countries and types named in loc; the
+// countries with as many signatories keep the order of loc's alphabet.
+func localCounts(loc *i18n.Locale, c *listing.Counts) *listing.Counts {
+	out := *c
+	out.Countries = make([]listing.CountryCount, len(c.Countries))
+	names := countriesIn(loc)
+	for i, cc := range c.Countries {
+		cc.Name = names.name(cc.Code)
+		out.Countries[i] = cc
+	}
+	col := collate.New(loc.Tag)
+	sort.SliceStable(out.Countries, func(i, j int) bool {
+		a, b := out.Countries[i], out.Countries[j]
+		return a.N > b.N || a.N == b.N && col.CompareString(a.Name, b.Name) < 0
+	})
+	out.Types = make([]listing.TypeCount, len(c.Types))
+	for i, tc := range c.Types {
+		tc.Label = orgTypeLabel(loc, tc.Type)
+		out.Types[i] = tc
+	}
+	return &out
 }
 
 // listURL links to the list with the same filters, from cursor on.
@@ -143,6 +179,7 @@ func listURL(base string, q listing.Query, cursor string) string {
 
 // summaryView is the count and the latest signatories under the statement.
 type summaryView struct {
+	localeView
 	TotalText  string
 	HiddenText string
 	Items      []listing.Signatory
@@ -155,10 +192,10 @@ type summaryView struct {
 // signatories shown under the statement, or nil when there are none yet.
 func (s *Server) signatorySummary(c *fiber.Ctx, st *models.Statement) (any, error) {
 	ctx := c.UserContext()
-	phr := listing.PhrasesFor("en", "")
+	loc := s.locale(c)
 	base := "/s/" + st.Slug
 	if st.ListHidden(time.Now()) {
-		return &summaryView{HiddenText: phr.Hidden(*st.EmbargoUntil)}, nil
+		return &summaryView{localeView: localeView{loc}, HiddenText: hiddenText(loc, *st.EmbargoUntil)}, nil
 	}
 	page, err := s.list.Lister.Page(ctx, st, listing.Query{Limit: summarySize})
 	if err != nil {
@@ -168,7 +205,7 @@ func (s *Server) signatorySummary(c *fiber.Ctx, st *models.Statement) (any, erro
 		return nil, nil
 	}
 	return &summaryView{
-		TotalText: phr.Signed(st, page.Total), Items: page.Items, More: page.Next != nil,
+		localeView: localeView{loc}, TotalText: signedText(loc, st, page.Total), Items: page.Items, More: page.Next != nil,
 		ListURL: base + "/signatories", EmbedURL: base + "/embed",
 	}, nil
 }

@@ -1,8 +1,7 @@
 package web
 
 import (
-	"fmt"
-
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/listing"
 )
 
@@ -35,7 +34,7 @@ type chartLabel struct {
 type chartRow struct{ Label, Value string }
 
 // dayChart draws approvals per day as vertical bars.
-func dayChart(days []listing.DayCount) *barChart {
+func dayChart(loc *i18n.Locale, days []listing.DayCount) *barChart {
 	if len(days) == 0 {
 		return nil
 	}
@@ -47,23 +46,25 @@ func dayChart(days []listing.DayCount) *barChart {
 		max = maxInt64(max, d.N)
 		sum += d.N
 	}
-	first, last := days[0].Day.Format("2 Jan"), days[len(days)-1].Day.Format("2 Jan 2006")
+	first, last := loc.Date(days[0].Day), loc.Date(days[len(days)-1].Day)
 	ch := &barChart{
-		ID: "chart-days", Title: "Signatures per day",
-		Desc:  fmt.Sprintf("%s signatures approved from %s to %s, at most %s on one day.", listing.FormatCount(sum, ","), first, last, listing.FormatCount(max, ",")),
-		Width: left + step*len(days) + 4, Height: top + plotH + 24, Columns: [2]string{"Day", "Signatures"},
+		ID: "chart-days", Title: loc.T("list.chart.days"),
+		Desc: loc.T("list.chart.days_desc", "Count", sum, "N", loc.Num(sum), "First", first, "Last", last,
+			"Max", loc.Num(max)),
+		Width: left + step*len(days) + 4, Height: top + plotH + 24,
+		Columns: [2]string{loc.T("list.chart.day"), loc.T("list.chart.signatures")},
 	}
 	base := top + plotH
 	for i, d := range days {
 		h := scale(d.N, max, plotH)
-		label := d.Day.Format("2 January 2006")
+		label := loc.Date(d.Day)
 		ch.Bars = append(ch.Bars, chartBar{X: left + i*step, Y: base - h, W: barW, H: h,
-			Tip: fmt.Sprintf("%s: %s", label, listing.FormatCount(d.N, ","))})
-		ch.Rows = append(ch.Rows, chartRow{Label: label, Value: listing.FormatCount(d.N, ",")})
+			Tip: loc.T("list.chart.tip", "Label", label, "N", loc.Num(d.N))})
+		ch.Rows = append(ch.Rows, chartRow{Label: label, Value: loc.Num(d.N)})
 	}
 	ch.Labels = []chartLabel{
-		{X: left - 6, Y: top + 10, Anchor: "end", Text: listing.FormatCount(max, ",")},
-		{X: left - 6, Y: base, Anchor: "end", Text: "0"},
+		{X: left - 6, Y: top + 10, Anchor: "end", Text: loc.Num(max)},
+		{X: left - 6, Y: base, Anchor: "end", Text: loc.Num(0)},
 		{X: left, Y: base + 18, Anchor: "start", Text: first},
 		{X: left + step*(len(days)-1) + barW, Y: base + 18, Anchor: "end", Text: last},
 	}
@@ -75,8 +76,8 @@ func dayChart(days []listing.DayCount) *barChart {
 const topCountries = 10
 
 // countryChart draws the countries with the most signatories as
-// horizontal bars.
-func countryChart(countries []listing.CountryCount) *barChart {
+// horizontal bars; countries are already named in loc.
+func countryChart(loc *i18n.Locale, countries []listing.CountryCount) *barChart {
 	if len(countries) == 0 {
 		return nil
 	}
@@ -86,21 +87,23 @@ func countryChart(countries []listing.CountryCount) *barChart {
 	shown := countries[:min(len(countries), topCountries)]
 	max := shown[0].N
 	ch := &barChart{
-		ID: "chart-countries", Title: "Top countries",
-		Desc:  fmt.Sprintf("The %d countries with the most signatories; %s leads with %s.", len(shown), shown[0].Name, listing.FormatCount(max, ",")),
-		Width: labelW + barMax + 70, Height: rowH * len(shown), Columns: [2]string{"Country", "Signatories"},
+		ID: "chart-countries", Title: loc.T("list.chart.countries"),
+		Desc: loc.T("list.chart.countries_desc", "Count", len(shown), "N", loc.Num(len(shown)),
+			"Country", shown[0].Name, "Max", loc.Num(max)),
+		Width: labelW + barMax + 70, Height: rowH * len(shown),
+		Columns: [2]string{loc.T("list.chart.country"), loc.T("list.chart.signatories")},
 	}
 	for i, c := range shown {
 		y := i * rowH
 		w := scale(c.N, max, barMax)
 		ch.Bars = append(ch.Bars, chartBar{X: labelW, Y: y + (rowH-barH)/2, W: w, H: barH,
-			Tip: fmt.Sprintf("%s: %s", c.Name, listing.FormatCount(c.N, ","))})
+			Tip: loc.T("list.chart.tip", "Label", c.Name, "N", loc.Num(c.N))})
 		ch.Labels = append(ch.Labels,
 			chartLabel{X: labelW - 8, Y: y + rowH/2 + 5, Anchor: "end", Text: truncateRunes(c.Name, 24)},
-			chartLabel{X: labelW + w + 6, Y: y + rowH/2 + 5, Anchor: "start", Text: listing.FormatCount(c.N, ",")})
+			chartLabel{X: labelW + w + 6, Y: y + rowH/2 + 5, Anchor: "start", Text: loc.Num(c.N)})
 	}
 	for _, c := range countries {
-		ch.Rows = append(ch.Rows, chartRow{Label: c.Name, Value: listing.FormatCount(c.N, ",")})
+		ch.Rows = append(ch.Rows, chartRow{Label: c.Name, Value: loc.Num(c.N)})
 	}
 	return ch
 }

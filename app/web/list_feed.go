@@ -5,10 +5,12 @@ import (
 	"encoding/xml"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/listing"
 	"github.com/undersign/undersign/models"
 )
@@ -52,18 +54,21 @@ type atomEntry struct {
 	Content   atomText `xml:"content"`
 }
 
-// feed is an Atom feed of the newest approved signatories. encoding/xml
-// escapes every value and replaces characters XML cannot carry.
+// feed is an Atom feed of the newest approved signatories, in the language
+// ?lang= asks for or else the statement's. encoding/xml escapes every value
+// and replaces characters XML cannot carry.
 func (s *Server) feed(c *fiber.Ctx) error {
-	return s.serveStatementCached(c, "feed", func(st *models.Statement) (*listing.Entry, error) {
+	lang := sharedLang(c.Query("lang"))
+	return s.serveStatementCached(c, "feed:"+lang, func(st *models.Statement) (*listing.Entry, error) {
 		page, err := s.list.Lister.Page(c.UserContext(), st, listing.Query{Limit: feedSize})
 		if err != nil {
 			return nil, err
 		}
+		loc := s.sharedLocale(lang, st.Lang)
 		listURL := s.absURL("/s/" + st.Slug + "/signatories")
 		f := atomFeed{
-			Lang: st.Lang, ID: s.absURL("/s/" + st.Slug + "/feed.atom"),
-			Title: "New signatories: " + st.Title, Updated: atomTime(st.UpdatedAt),
+			Lang: loc.Code(), ID: s.absURL("/s/" + st.Slug + "/feed.atom"),
+			Title: loc.T("feed.title", "Title", st.Title), Updated: atomTime(st.UpdatedAt),
 			Links: []atomLink{
 				{Rel: "self", Type: "application/atom+xml", Href: s.absURL("/s/" + st.Slug + "/feed.atom")},
 				{Rel: "alternate", Type: "text/html", Href: listURL},
@@ -71,7 +76,7 @@ func (s *Server) feed(c *fiber.Ctx) error {
 			Author: atomAuthor{Name: s.feedAuthor(st)},
 		}
 		if page.Hidden {
-			f.Subtitle = listing.PhrasesFor("en", "").Hidden(*st.EmbargoUntil)
+			f.Subtitle = hiddenText(loc, *st.EmbargoUntil)
 		}
 		for _, sig := range page.Items {
 			if sig.ApprovedAt.After(st.UpdatedAt) && f.Updated < atomTime(sig.ApprovedAt) {
@@ -82,7 +87,7 @@ func (s *Server) feed(c *fiber.Ctx) error {
 				Title:   atomText{Type: "text", Text: sig.Name},
 				Updated: atomTime(sig.ApprovedAt), Published: atomTime(sig.ApprovedAt),
 				Link:    atomLink{Rel: "alternate", Type: "text/html", Href: listURL},
-				Content: atomText{Type: "text", Text: feedSummary(st, sig)},
+				Content: atomText{Type: "text", Text: feedSummary(loc, st, sig)},
 			})
 		}
 		var b bytes.Buffer
@@ -94,12 +99,23 @@ func (s *Server) feed(c *fiber.Ctx) error {
 	})
 }
 
-func feedSummary(st *models.Statement, sig listing.Signatory) string {
-	who := sig.Name + " (" + sig.Country.Name
-	if sig.TypeLabel != "" {
-		who += ", " + sig.TypeLabel
+func feedSummary(loc *i18n.Locale, st *models.Statement, sig listing.Signatory) string {
+	args := []any{"Name", sig.Name, "Country", countriesIn(loc).name(sig.Country.Code), "Title", st.Title,
+		"Date", loc.Date(sig.ApprovedAt)}
+	if sig.Type != "" {
+		return loc.T("feed.entry_typed", append(args, "Type", orgTypeLabel(loc, sig.Type))...)
 	}
-	return who + ") signed “" + st.Title + "” on " + sig.ApprovedAt.Format("2 January 2006") + "."
+	return loc.T("feed.entry", args...)
+}
+
+// sharedLang is a ?lang= fit for a cache key: short, and only letters and
+// hyphens; anything else counts as not asked.
+func sharedLang(lang string) string {
+	lang = strings.ToLower(lang)
+	if len(lang) > 16 || strings.Trim(lang, "abcdefghijklmnopqrstuvwxyz-") != "" {
+		return ""
+	}
+	return lang
 }
 
 func (s *Server) feedAuthor(st *models.Statement) string {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -45,16 +44,50 @@ func (s *Server) signRoutes(app *fiber.App) {
 
 // signView is the sign form's data (partials/sign-form).
 type signView struct {
+	localeView
 	Statement     *models.Statement
 	Closed        bool
 	Organisations bool
 	Individuals   bool
 	Form          signing.Form
 	Errors        map[string]string
+	ErrorList     []signError // Errors in the form's order, for the summary
 	Captcha       captchaView
 	CSRF          string
 	Countries     []signing.Country
 	OrgTypes      []signing.OrgType
+}
+
+// signError is one line of the form's error summary: the message and the
+// field it links to.
+type signError struct{ Anchor, Msg string }
+
+// signFields are the form's fields in the order it shows them, with the id
+// of the element the summary links to. A kind error without the radio
+// buttons links to its message.
+var signFields = []struct{ name, id string }{
+	{"kind", "sign-kind"}, {"name", "sign-name"}, {"org_type", "sign-org-type"}, {"website", "sign-website"},
+	{"country", "sign-country"}, {"city", "sign-city"}, {"contact_name", "sign-contact"},
+	{"contact_role", "sign-role"}, {"affiliation", "sign-affiliation"}, {"email", "sign-email"},
+	{"comment", "sign-comment"}, {"captcha_id", "sign-captcha"}, {"captcha_answer", "sign-captcha"},
+	{"consent", "sign-consent"},
+}
+
+// errorList orders a form's messages as the form shows its fields.
+func (v *signView) errorList() []signError {
+	var out []signError
+	for _, f := range signFields {
+		msg, ok := v.Errors[f.name]
+		if !ok {
+			continue
+		}
+		id := f.id
+		if f.name == "kind" && !(v.Organisations && v.Individuals) {
+			id = "kind-error"
+		}
+		out = append(out, signError{Anchor: id, Msg: msg})
+	}
+	return out
 }
 
 type captchaView struct {
@@ -77,16 +110,19 @@ func (s *Server) signForm(c *fiber.Ctx, st *models.Statement) (any, error) {
 
 // signView builds the form's data, without its CAPTCHA. The page carries
 // a per-visitor token and challenge: no shared cache may keep it.
-func (s *Server) signView(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]string) *signView {
-	v := &signView{Statement: st, Organisations: st.AcceptsOrganisations, Individuals: st.AcceptsIndividuals}
+func (s *Server) signView(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]signing.Message) *signView {
+	loc := s.locale(c)
+	v := &signView{localeView: localeView{loc}, Statement: st, Organisations: st.AcceptsOrganisations,
+		Individuals: st.AcceptsIndividuals}
 	if !st.AcceptsSignatures(time.Now().UTC()) {
 		v.Closed = true
 		return v
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	f.CaptchaID, f.CaptchaAnswer, f.Honeypot = "", "", ""
-	v.Form, v.Errors = f, errs
-	v.Countries, v.OrgTypes = signing.Countries(), signing.OrgTypes()
+	v.Form, v.Errors = f, fieldMessages(loc, errs)
+	v.ErrorList = v.errorList()
+	v.Countries, v.OrgTypes = countriesIn(loc).sorted, orgTypesIn(loc)
 	v.CSRF = s.formToken(c)
 	return v
 }
@@ -97,8 +133,7 @@ func (s *Server) issueCaptcha(c *fiber.Ctx, v *signView) error {
 	var limited *captcha.LimitError
 	switch {
 	case errors.As(err, &limited):
-		v.Captcha.Unavailable = "Too many codes were asked for from your network. Please try again in " +
-			waitText(limited.RetryAfter) + "."
+		v.Captcha.Unavailable = v.T("sign.captcha.limited", "Wait", waitText(v.Loc, limited.RetryAfter))
 	case err != nil:
 		return err
 	default:
@@ -122,14 +157,14 @@ func (s *Server) signPage(c *fiber.Ctx) error {
 	return s.renderSign(c, st, signing.Form{}, nil, fiber.StatusOK)
 }
 
-func (s *Server) renderSign(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]string, status int) error {
+func (s *Server) renderSign(c *fiber.Ctx, st *models.Statement, f signing.Form, errs map[string]signing.Message, status int) error {
 	sv := s.signView(c, st, f, errs)
 	if !sv.Closed {
 		if err := s.issueCaptcha(c, sv); err != nil {
 			return err
 		}
 	}
-	v := s.page(c, "Sign: "+st.Title)
+	v := s.page(c, s.locale(c).T("sign.title", "Title", st.Title))
 	v.NoIndex = true
 	v.Data = struct {
 		Statement *models.Statement
@@ -168,7 +203,8 @@ func (s *Server) signSubmit(c *fiber.Ctx) error {
 	return err
 }
 
-var errSignClosed = &Error{Status: fiber.StatusConflict, Msg: "This statement does not accept signatures at the moment."}
+var errSignClosed = &Error{Status: fiber.StatusConflict, Msg: "This statement does not accept signatures at the moment.",
+	ID: "sign.closed"}
 
 func readSignForm(c *fiber.Ctx) signing.Form {
 	consent := c.FormValue("consent")
@@ -184,7 +220,7 @@ func readSignForm(c *fiber.Ctx) signing.Form {
 }
 
 func (s *Server) signClient(c *fiber.Ctx) signing.Client {
-	return signing.Client{IPHMAC: s.ipHMAC(c), UserAgent: c.Get(fiber.HeaderUserAgent)}
+	return signing.Client{IPHMAC: s.ipHMAC(c), UserAgent: c.Get(fiber.HeaderUserAgent), Lang: s.locale(c).Code()}
 }
 
 // ipHMAC pseudonymises the client's address; c.IP() already trusts only
@@ -202,7 +238,7 @@ func (s *Server) signInbox(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderInbox(c *fiber.Ctx, st *models.Statement) error {
-	v := s.page(c, "Check your inbox")
+	v := s.page(c, s.locale(c).T("inbox.title"))
 	v.NoIndex = true
 	v.Data = struct {
 		Statement *models.Statement
@@ -213,26 +249,19 @@ func (s *Server) renderInbox(c *fiber.Ctx, st *models.Statement) error {
 
 func (s *Server) renderRateLimited(c *fiber.Ctx, st *models.Statement, retry time.Duration) error {
 	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(retrySeconds(retry)))
-	v := s.page(c, "Too many requests")
+	loc := s.locale(c)
+	v := s.page(c, loc.T("error.too_many.heading"))
 	v.NoIndex = true
 	v.Data = struct {
 		Statement *models.Statement
 		Wait      string
-	}{st, waitText(retry)}
+	}{st, waitText(loc, retry)}
 	return c.Status(fiber.StatusTooManyRequests).Render("public/ratelimited", v, "layouts/base")
 }
 
 func retrySeconds(d time.Duration) int { return max(1, int(math.Ceil(d.Seconds()))) }
 
-// waitText says a wait the way a person would.
-func waitText(d time.Duration) string {
-	if m := int(math.Ceil(d.Minutes())); m > 1 {
-		return fmt.Sprintf("%d minutes", m)
-	}
-	return "a minute"
-}
-
 func (s *Server) privacyPage(c *fiber.Ctx) error {
-	v := s.page(c, "Privacy notice")
+	v := s.page(c, s.locale(c).T("privacy.title"))
 	return c.Render("public/privacy", v, "layouts/base")
 }

@@ -13,7 +13,7 @@ import (
 func (s *Server) captchaImage(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	if err := s.sign.Captcha.WriteImage(c.UserContext(), &buf, c.Params("id"), s.ipHMAC(c)); err != nil {
-		return captchaError(err)
+		return s.captchaError(c, err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Type("png")
@@ -24,7 +24,7 @@ func (s *Server) captchaImage(c *fiber.Ctx) error {
 func (s *Server) captchaAudio(c *fiber.Ctx) error {
 	var buf bytes.Buffer
 	if err := s.sign.Captcha.WriteAudio(c.UserContext(), &buf, c.Params("id"), s.ipHMAC(c)); err != nil {
-		return captchaError(err)
+		return s.captchaError(c, err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set(fiber.HeaderContentType, "audio/wav")
@@ -32,14 +32,16 @@ func (s *Server) captchaAudio(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
-func captchaError(err error) error {
+func (s *Server) captchaError(c *fiber.Ctx, err error) error {
 	var limited *captcha.LimitError
 	if errors.As(err, &limited) {
+		loc := s.locale(c)
 		return &Error{Status: fiber.StatusTooManyRequests, Err: err,
-			Msg: "Too many codes were asked for from your network. Please try again in " + waitText(limited.RetryAfter) + "."}
+			Msg: loc.T("sign.captcha.limited", "Wait", waitText(loc, limited.RetryAfter))}
 	}
 	if errors.Is(err, captcha.ErrNotFound) {
-		return &Error{Status: fiber.StatusNotFound, Msg: "This code has expired or was already used. Reload the form for a new one."}
+		return &Error{Status: fiber.StatusNotFound, ID: "sign.captcha.expired",
+			Msg: "This code has expired or was already used. Reload the form for a new one."}
 	}
 	return err
 }
@@ -49,7 +51,7 @@ func (s *Server) apiCaptcha(c *fiber.Ctx) error {
 	ch, err := s.sign.Captcha.Issue(c.UserContext(), s.ipHMAC(c))
 	var limited *captcha.LimitError
 	if errors.As(err, &limited) {
-		return apiTooMany(c, limited.RetryAfter)
+		return s.apiTooMany(c, limited.RetryAfter)
 	}
 	if err != nil {
 		return err

@@ -12,6 +12,7 @@ import (
 // ticketView is what the confirmation and withdrawal pages show of a
 // signature (partials/sign-details).
 type ticketView struct {
+	localeView
 	Token, CSRF    string
 	Statement      *models.Statement
 	Status         models.SignatureStatus
@@ -26,13 +27,13 @@ type ticketView struct {
 }
 
 func (s *Server) ticketView(c *fiber.Ctx, token string, t *signing.Ticket) ticketView {
-	sig := t.Signature
-	v := ticketView{Token: token, CSRF: s.formToken(c), Statement: t.Statement, Status: sig.Status,
-		Individual: sig.Kind == models.KindIndividual, Name: sig.Name, City: sig.City, Website: sig.Website,
-		Country: signing.CountryName(sig.Country), Affiliation: sig.Affiliation, Role: sig.ContactRole,
-		Comment: sig.Comment, DomainVerified: sig.DomainVerified}
+	sig, loc := t.Signature, s.locale(c)
+	v := ticketView{localeView: localeView{loc}, Token: token, CSRF: s.formToken(c), Statement: t.Statement,
+		Status: sig.Status, Individual: sig.Kind == models.KindIndividual, Name: sig.Name, City: sig.City,
+		Website: sig.Website, Country: countriesIn(loc).name(sig.Country), Affiliation: sig.Affiliation,
+		Role: sig.ContactRole, Comment: sig.Comment, DomainVerified: sig.DomainVerified}
 	if sig.OrgType != "" {
-		v.OrgType = signing.OrgTypeLabel(sig.OrgType)
+		v.OrgType = orgTypeLabel(loc, sig.OrgType)
 	}
 	if sig.ContactName != nil {
 		v.Contact = *sig.ContactName
@@ -73,13 +74,13 @@ func (s *Server) confirmPage(c *fiber.Ctx) error {
 	}
 	switch {
 	case t.Signature.Status == models.StatusWithdrawn:
-		return s.renderTicket(c, "public/withdrawn", "Signature withdrawn", fiber.StatusOK, token, t)
+		return s.renderTicket(c, "public/withdrawn", s.locale(c).T("withdrawn.title"), fiber.StatusOK, token, t)
 	case t.Expired:
-		return s.renderTicket(c, "public/confirm-expired", "Link expired", fiber.StatusGone, token, t)
+		return s.renderTicket(c, "public/confirm-expired", s.locale(c).T("expired.title"), fiber.StatusGone, token, t)
 	case t.Signature.Status == models.StatusUnconfirmed:
-		return s.renderTicket(c, "public/confirm", "Confirm your signature", fiber.StatusOK, token, t)
+		return s.renderTicket(c, "public/confirm", s.locale(c).T("confirm.title"), fiber.StatusOK, token, t)
 	}
-	return s.renderTicket(c, "public/confirmed", "Signature confirmed", fiber.StatusOK, token, t)
+	return s.renderTicket(c, "public/confirmed", s.locale(c).T("confirmed.title"), fiber.StatusOK, token, t)
 }
 
 // confirmSubmit confirms, then shows the result (POST/redirect/GET).
@@ -115,9 +116,9 @@ func (s *Server) withdrawPage(c *fiber.Ctx) error {
 		return err
 	}
 	if t.Signature.Status == models.StatusWithdrawn {
-		return s.renderTicket(c, "public/withdrawn", "Signature withdrawn", fiber.StatusOK, token, t)
+		return s.renderTicket(c, "public/withdrawn", s.locale(c).T("withdrawn.title"), fiber.StatusOK, token, t)
 	}
-	return s.renderTicket(c, "public/withdraw", "Withdraw your signature", fiber.StatusOK, token, t)
+	return s.renderTicket(c, "public/withdraw", s.locale(c).T("withdraw.title"), fiber.StatusOK, token, t)
 }
 
 // withdrawSubmit withdraws, then shows the result (POST/redirect/GET).

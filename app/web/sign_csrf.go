@@ -16,7 +16,7 @@ import (
 // per visitor.
 const formCookie = "undersign_form"
 
-var errFormToken = &Error{Status: fiber.StatusForbidden,
+var errFormToken = &Error{Status: fiber.StatusForbidden, ID: "sign.form_expired",
 	Msg: "This form has expired or was not sent from this site. Please go back, reload the page and try again."}
 
 // formToken returns the hidden-field token of this visitor's forms,

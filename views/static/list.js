@@ -1,5 +1,7 @@
 // undersign snippet page: copy buttons. Each button names the textarea it
-// copies in data-copy.
+// copies in data-copy; the words it shows and says come from the page
+// (data-copied on the button and the status line, data-select), in the
+// visitor's language.
 (function () {
   "use strict";
   var status = document.getElementById("copy-status");
@@ -17,10 +19,14 @@
     if (!field) {
       return;
     }
+    if (!btn.hasAttribute("data-label")) {
+      btn.setAttribute("data-label", btn.textContent);
+    }
+    var label = btn.getAttribute("data-label");
     function done() {
-      btn.textContent = "Copied";
-      say("Copied to the clipboard.");
-      window.setTimeout(function () { btn.textContent = "Copy"; }, 2000);
+      btn.textContent = btn.getAttribute("data-copied") || label;
+      say(status ? status.getAttribute("data-copied") : "");
+      window.setTimeout(function () { btn.textContent = label; }, 2000);
     }
     function fallback() {
       field.focus();
@@ -33,7 +39,7 @@
       } catch (err) {
         // fall through to the hint
       }
-      say("The code is selected: press Ctrl+C (or Cmd+C) to copy it.");
+      say(status ? status.getAttribute("data-select") : "");
     }
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(field.value).then(done, fallback);

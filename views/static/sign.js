@@ -5,6 +5,11 @@
   var form = document.querySelector("form.sign-form");
   if (!form) { return; }
 
+  // A form sent back with errors: take keyboard and screen reader users to
+  // the summary, which links to each wrong field.
+  var summary = document.getElementById("sign-errors");
+  if (summary) { summary.focus(); }
+
   var reload = form.querySelector(".captcha-reload");
   var img = form.querySelector(".captcha-image");
   var audio = form.querySelector(".captcha-audio");
