@@ -215,5 +215,3 @@ func TestTranslationEditorAddsPreviewsAndEditsATranslation(t *testing.T) {
 		}
 	})
 }
-
-
