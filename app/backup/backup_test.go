@@ -63,6 +63,10 @@ func populate(t *testing.T, dialect db.Dialect) *populated {
 	if _, err := s.SaveStatement(ctx, draft); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.SaveTranslation(ctx, &models.StatementTranslation{StatementID: draft.ID, Lang: "uk",
+		Title: "Переклад «чернетки» <b>&</b>", Preface: "Примітка", Body: "Текст перекладу.\n"}); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SetSetting(ctx, "backup.test", "value with \"quotes\" and ünïcode"); err != nil {
 		t.Fatal(err)
 	}
