@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"html/template"
-	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,10 +27,6 @@ type translationFormView struct {
 	Original template.HTML
 	// Stale: the original changed after the translation was last saved.
 	Stale bool
-}
-
-func translationPath(st *models.Statement, lang string) string {
-	return "/admin/statements/" + itoa(st.ID) + "/translations/" + url.PathEscape(lang)
 }
 
 func (h *admin) translationNew(c *fiber.Ctx) error {
