@@ -70,7 +70,7 @@ func New(ctx context.Context, o Options) (*Instance, error) {
 	}
 	deps := web.Deps{
 		Config: o.Config, Store: in.Store, Keys: in.Keys, Logger: o.Logger,
-		Migrations: migr, Metrics: o.Metrics,
+		Migrations: migr, Metrics: o.Metrics, Events: in.Events,
 	}
 	if deps.Sign, err = in.buildSign(ctx); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"html/template"
 	"time"
@@ -69,6 +70,10 @@ func (s *Server) statementPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	key := statementCacheKey(c, s.locale(c).Code())
+	if e := s.stmtCache.get(st.ID, key, time.Now()); e != nil {
+		return s.sendStatementPage(c, e)
+	}
 	view := statementView{Statement: st, Now: time.Now()}
 	if view.Text, view.Texts, err = s.statementText(c, st); err != nil {
 		return err
@@ -84,7 +89,14 @@ func (s *Server) statementPage(c *fiber.Ctx) error {
 		return err
 	}
 	v.Data = view
-	return c.Render("public/statement", v, "layouts/base")
+	var buf bytes.Buffer
+	if err := s.app.Config().Views.Render(&buf, "public/statement", v, "layouts/base"); err != nil {
+		return err
+	}
+	page := buf.Bytes()
+	s.storeStatementPage(st.ID, key, bytes.Clone(page), view.Sign)
+	c.Type("html", "utf-8")
+	return c.Send(page)
 }
 
 // statementText picks the text to show: the one named by ?text=, else the

@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/undersign/undersign/app/apptest"
+	"github.com/undersign/undersign/app/captcha"
+	"github.com/undersign/undersign/app/config"
 	"github.com/undersign/undersign/app/db"
 	"github.com/undersign/undersign/app/statements"
 	"github.com/undersign/undersign/models"
@@ -199,6 +203,54 @@ func TestLocaleChoice(t *testing.T) {
 		other.Header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.5")
 		if resp = other.Get("/s/nope"); resp.StatusCode != 404 || !strings.Contains(resp.Body, "Seite nicht gefunden") {
 			t.Errorf("Accept-Language de: 404 page not in German: %d", resp.StatusCode)
+		}
+	})
+}
+
+// The statement page is served from a per-instance cache, yet every
+// visitor gets their own CAPTCHA id and form token, and both work.
+func TestCachedStatementPageGivesEachVisitorTheirOwnForm(t *testing.T) {
+	apptest.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		in := apptest.NewInstance(t, d, func(c *config.Config) { c.SignRateIP = "1000/10m" })
+		app := in.Web.App()
+		csrfRe := regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+		idRe := regexp.MustCompile(`name="captcha_id" value="([^"]+)"`)
+		type visitor struct {
+			c        *apptest.Client
+			csrf, id string
+		}
+		var vs []visitor
+		for range 3 {
+			c := apptest.NewClient(t, app)
+			body := c.Get(seedPath).Body
+			csrf, id := csrfRe.FindStringSubmatch(body), idRe.FindStringSubmatch(body)
+			if csrf == nil || id == nil || strings.Contains(body, "marker") {
+				t.Fatalf("statement page without a usable form")
+			}
+			vs = append(vs, visitor{c, csrf[1], id[1]})
+		}
+		if vs[0].id == vs[1].id || vs[1].id == vs[2].id || vs[0].csrf == vs[1].csrf {
+			t.Fatal("two visitors got the same CAPTCHA id or form token from the cached page")
+		}
+		// Another visitor's token does not pass with this visitor's cookie.
+		r := vs[1].c.PostForm(seedPath+"/sign", url.Values{"csrf": {vs[0].csrf}})
+		if r.StatusCode != http.StatusForbidden {
+			t.Errorf("a token from another visitor's page: %d, want 403", r.StatusCode)
+		}
+		for i, v := range vs[1:] {
+			if r := v.c.Get("/captcha/" + v.id + ".png"); r.StatusCode != 200 {
+				t.Fatalf("image: %d", r.StatusCode)
+			}
+			var ch models.CaptchaChallenge
+			if err := d.Where("id = ?", v.id).Take(&ch).Error; err != nil {
+				t.Fatal(err)
+			}
+			form := url.Values{"csrf": {v.csrf}, "captcha_id": {v.id}, "captcha_answer": {captcha.Answer(ch.Digits)},
+				"kind": {"organisation"}, "name": {fmt.Sprintf("Cached Form Union %d", i)}, "org_type": {"union"},
+				"country": {"FR"}, "contact_name": {"Ada"}, "email": {fmt.Sprintf("cached%d@example.org", i)}, "consent": {"yes"}}
+			if r := v.c.PostForm(seedPath+"/sign", form); r.StatusCode != http.StatusSeeOther {
+				t.Errorf("visitor %d signing from the cached page: %d", i+2, r.StatusCode)
+			}
 		}
 	})
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"github.com/undersign/undersign/app/config"
+	"github.com/undersign/undersign/app/events"
 	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/keys"
 	"github.com/undersign/undersign/app/store"
@@ -36,6 +37,9 @@ type Deps struct {
 	Logger     *slog.Logger
 	Migrations Migrations
 	Metrics    *Metrics // nil: no metrics are recorded
+	// Events tells the server when a statement's signatures changed, so
+	// that cached pages showing them are dropped (optional).
+	Events *events.Bus
 
 	Sign  SignServices
 	Admin AdminServices
@@ -54,7 +58,9 @@ type Server struct {
 	views    *html.Engine
 	draining atomic.Bool
 	proxies  trustedProxies
-	i18n     *i18n.Catalog
+	// stmtCache keeps rendered statement pages (statement_cache.go).
+	stmtCache *statementCache
+	i18n      *i18n.Catalog
 
 	sign  SignServices
 	admin AdminServices
@@ -71,6 +77,10 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, store: d.Store, keys: d.Keys, log: d.Logger,
 		migr: d.Migrations, metrics: d.Metrics, views: engine, i18n: i18n.MustLoad(), proxies: parseTrustedProxies(d.Config.TrustedProxies),
 		sign: d.Sign, admin: d.Admin, list: d.List}
+	s.stmtCache = newStatementCache()
+	if d.Events != nil {
+		d.Events.OnSignaturesChanged(s.stmtCache.drop)
+	}
 	s.app = fiber.New(s.fiberConfig())
 	s.routes()
 	return s, nil
