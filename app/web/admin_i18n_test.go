@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/undersign/undersign/app/db"
 	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/mail"
+	"github.com/undersign/undersign/app/moderation"
 	"github.com/undersign/undersign/app/web"
 	"github.com/undersign/undersign/models"
 )
@@ -214,4 +216,22 @@ func TestTranslationEditorAddsPreviewsAndEditsATranslation(t *testing.T) {
 			t.Errorf("missing translation: %d", r.StatusCode)
 		}
 	})
+}
+
+// The moderation service words field problems in English; the dashboard
+// must know each one to translate it.
+func TestStatementFieldProblemsAreTranslated(t *testing.T) {
+	uk := i18n.MustLoad().Locale(language.Ukrainian)
+	st := &models.Statement{Slug: "Not A Slug", Status: "live"}
+	opens, closes := time.Now(), time.Now().Add(-time.Hour)
+	st.OpensAt, st.ClosesAt = &opens, &closes
+	problems := moderation.ValidateStatement(st)
+	if len(problems) < 6 {
+		t.Fatalf("only %d problems: %v", len(problems), problems)
+	}
+	for field, msg := range problems {
+		if got := web.FieldError(uk, msg); got == msg {
+			t.Errorf("%s: %q is not translated", field, msg)
+		}
+	}
 }
