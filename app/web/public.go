@@ -66,13 +66,13 @@ type textLink struct {
 // statementPage shows a statement's text, in the visitor's language when
 // it is translated into it; drafts are not public.
 func (s *Server) statementPage(c *fiber.Ctx) error {
+	key := statementCacheKey(c, s.locale(c).Code())
+	if e := s.stmtCache.get(c.Params("slug"), key, time.Now()); e != nil {
+		return s.sendStatementPage(c, e)
+	}
 	st, err := s.publicStatement(c)
 	if err != nil {
 		return err
-	}
-	key := statementCacheKey(c, s.locale(c).Code())
-	if e := s.stmtCache.get(st.ID, key, time.Now()); e != nil {
-		return s.sendStatementPage(c, e)
 	}
 	view := statementView{Statement: st, Now: time.Now()}
 	if view.Text, view.Texts, err = s.statementText(c, st); err != nil {
@@ -94,7 +94,7 @@ func (s *Server) statementPage(c *fiber.Ctx) error {
 		return err
 	}
 	page := buf.Bytes()
-	s.storeStatementPage(st.ID, key, bytes.Clone(page), view.Sign)
+	s.storeStatementPage(st, key, bytes.Clone(page), view.Sign)
 	c.Type("html", "utf-8")
 	return c.Send(page)
 }

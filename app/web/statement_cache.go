@@ -2,11 +2,12 @@ package web
 
 import (
 	"bytes"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/undersign/undersign/models"
 )
 
 // The statement page is the most read page, and rendering it (the text,
@@ -23,53 +24,60 @@ const (
 	csrfMarker         = "us-csrf-token-marker"
 )
 
+// statementEntry is a rendered page cut at its markers: chunks[0], the
+// CAPTCHA id or token named by slots[0], chunks[1], and so on.
 type statementEntry struct {
-	page    []byte
-	hasForm bool
+	chunks  [][]byte
+	slots   []string // captchaIDMarker or csrfMarker, between chunks
+	size    int
 	expires time.Time
 }
 
+// statementCache keeps pages by slug, so that a hit reads no database.
 type statementCache struct {
 	mu      sync.Mutex
-	entries map[int64]map[string]*statementEntry // statement id -> key -> page
+	entries map[string]map[string]*statementEntry // slug -> key -> page
+	slugs   map[int64]string                      // statement id -> slug, for drop
 	n       int
 }
 
 func newStatementCache() *statementCache {
-	return &statementCache{entries: map[int64]map[string]*statementEntry{}}
+	return &statementCache{entries: map[string]map[string]*statementEntry{}, slugs: map[int64]string{}}
 }
 
-func (sc *statementCache) get(id int64, key string, now time.Time) *statementEntry {
+func (sc *statementCache) get(slug, key string, now time.Time) *statementEntry {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	e := sc.entries[id][key]
+	e := sc.entries[slug][key]
 	if e == nil || now.After(e.expires) {
 		return nil
 	}
 	return e
 }
 
-func (sc *statementCache) put(id int64, key string, e *statementEntry) {
+func (sc *statementCache) put(id int64, slug, key string, e *statementEntry) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	if sc.n >= statementCacheSize {
-		sc.entries, sc.n = map[int64]map[string]*statementEntry{}, 0 // crude, and rare: start over
+		sc.entries, sc.n = map[string]map[string]*statementEntry{}, 0 // crude, and rare: start over
 	}
-	if sc.entries[id] == nil {
-		sc.entries[id] = map[string]*statementEntry{}
+	if sc.entries[slug] == nil {
+		sc.entries[slug] = map[string]*statementEntry{}
 	}
-	if _, ok := sc.entries[id][key]; !ok {
+	if _, ok := sc.entries[slug][key]; !ok {
 		sc.n++
 	}
-	sc.entries[id][key] = e
+	sc.entries[slug][key] = e
+	sc.slugs[id] = slug
 }
 
 // drop forgets a statement's pages, as when its signatures changed.
 func (sc *statementCache) drop(id int64) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
-	sc.n -= len(sc.entries[id])
-	delete(sc.entries, id)
+	slug := sc.slugs[id]
+	sc.n -= len(sc.entries[slug])
+	delete(sc.entries, slug)
 }
 
 // statementCacheKey names a statement page: the locale and the query
@@ -78,32 +86,51 @@ func statementCacheKey(c *fiber.Ctx, locale string) string {
 	return locale + "?" + string(c.Request().URI().QueryString())
 }
 
-// storeStatementPage keeps a rendered page with markers for the form's
-// per-visitor values.
-func (s *Server) storeStatementPage(id int64, key string, page []byte, sign any) {
-	e := &statementEntry{page: page, expires: time.Now().Add(statementCacheTTL)}
+// storeStatementPage keeps a rendered page, cut where the form's
+// per-visitor values stand.
+func (s *Server) storeStatementPage(st *models.Statement, key string, page []byte, sign any) {
+	e := &statementEntry{chunks: [][]byte{page}, size: len(page), expires: time.Now().Add(statementCacheTTL)}
 	if v, ok := sign.(*signView); ok && v.Captcha.ID != "" && v.CSRF != "" {
-		p := bytes.ReplaceAll(page, []byte(v.Captcha.ID), []byte(captchaIDMarker))
-		e.page = bytes.ReplaceAll(p, []byte(v.CSRF), []byte(csrfMarker))
-		e.hasForm = true
+		e.chunks, e.slots = cutAt(page, map[string]string{v.Captcha.ID: captchaIDMarker, v.CSRF: csrfMarker})
 	}
-	s.stmtCache.put(id, key, e)
+	s.stmtCache.put(st.ID, st.Slug, key, e)
+}
+
+// cutAt splits page at every occurrence of the values, and names the
+// marker each cut stands for.
+func cutAt(page []byte, values map[string]string) (chunks [][]byte, slots []string) {
+	for len(page) > 0 {
+		at, val := -1, ""
+		for v := range values {
+			if i := bytes.Index(page, []byte(v)); i >= 0 && (at < 0 || i < at) {
+				at, val = i, v
+			}
+		}
+		if at < 0 {
+			break
+		}
+		chunks = append(chunks, page[:at])
+		slots = append(slots, values[val])
+		page = page[at+len(val):]
+	}
+	return append(chunks, page), slots
 }
 
 // sendStatementPage answers from a cached page, with this visitor's own
 // CAPTCHA id and form token.
 func (s *Server) sendStatementPage(c *fiber.Ctx, e *statementEntry) error {
 	c.Type("html", "utf-8")
-	if !e.hasForm {
-		return c.Send(e.page)
+	if len(e.slots) == 0 {
+		return c.Send(e.chunks[0])
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	id := s.sign.Captcha.Reserve().ID
-	r := strings.NewReplacer(captchaIDMarker, id, csrfMarker, s.formToken(c))
-	var b bytes.Buffer
-	b.Grow(len(e.page))
-	if _, err := r.WriteString(&b, string(e.page)); err != nil {
-		return err
+	fill := map[string]string{captchaIDMarker: s.sign.Captcha.Reserve().ID, csrfMarker: s.formToken(c)}
+	out := make([]byte, 0, e.size+64)
+	for i, chunk := range e.chunks {
+		out = append(out, chunk...)
+		if i < len(e.slots) {
+			out = append(out, fill[e.slots[i]]...)
+		}
 	}
-	return c.Send(b.Bytes())
+	return c.Send(out)
 }
