@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/text/feature/plural"
 
+	"github.com/undersign/undersign/app/i18n"
 	"github.com/undersign/undersign/app/listing"
 	"github.com/undersign/undersign/models"
 	"github.com/undersign/undersign/views"
@@ -124,8 +126,12 @@ func (s *Server) embedPage(c *fiber.Ctx) error {
 }
 
 // widgetPlaceholder in views/static/widget.js is replaced by the base URL,
-// so the script reaches this instance's API from any site.
-const widgetPlaceholder = `"__UNDERSIGN_BASE_URL__"`
+// so the script reaches this instance's API from any site; phrasesPlaceholder
+// by the widget's words in every language.
+const (
+	widgetPlaceholder  = `"__UNDERSIGN_BASE_URL__"`
+	phrasesPlaceholder = `"__UNDERSIGN_PHRASES__"`
+)
 
 func (s *Server) widgetScript() []byte {
 	src, err := views.FS.ReadFile("static/widget.js")
@@ -133,7 +139,59 @@ func (s *Server) widgetScript() []byte {
 		panic(err) // embedded: a build defect
 	}
 	base, _ := json.Marshal(s.cfg.BaseURL) // escapes <, > and &: inert in any script context
-	return bytes.Replace(src, []byte(widgetPlaceholder), base, 1)
+	phrases, err := json.Marshal(s.widgetPhrases())
+	if err != nil {
+		panic(err)
+	}
+	src = bytes.Replace(src, []byte(widgetPlaceholder), base, 1)
+	return bytes.Replace(src, []byte(phrasesPlaceholder), phrases, 1)
+}
+
+// widgetPhrase is the script widget's words in one language, from the
+// catalog like the embed page's. Counts have one text per plural category
+// ("one", "few", ...) with {n} for the number, which the widget formats
+// and picks with Intl.PluralRules; {date} stands for a date.
+type widgetPhrase struct {
+	Sign     string            `json:"sign"`
+	All      string            `json:"all"`
+	None     string            `json:"none"`
+	Verified string            `json:"verified"`
+	Hidden   string            `json:"hidden"`
+	Error    string            `json:"error"`
+	Orgs     map[string]string `json:"orgs"`
+	People   map[string]string `json:"people"`
+}
+
+func (s *Server) widgetPhrases() map[string]widgetPhrase {
+	out := make(map[string]widgetPhrase, len(i18n.Supported))
+	for _, tag := range i18n.Supported {
+		loc := s.i18n.Locale(tag)
+		out[loc.Code()] = widgetPhrase{
+			Sign: loc.T("list.sign_link"), All: loc.T("list.see_all"), None: loc.T("list.none"),
+			Verified: loc.T("list.verified_short"), Hidden: loc.T("list.hidden", "Date", "{date}"),
+			Error: loc.T("list.load_error"),
+			Orgs:  pluralForms(loc, func(n int) string { return loc.T("list.signed_orgs", "Count", n, "N", "{n}") }),
+			People: pluralForms(loc, func(n int) string {
+				return loc.T("list.signed_people", "Count", n, "N", "{n}")
+			}),
+		}
+	}
+	return out
+}
+
+// pluralForms renders a counted message once per plural category of loc's
+// language, each for a number of that category.
+func pluralForms(loc *i18n.Locale, text func(n int) string) map[string]string {
+	names := map[plural.Form]string{plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few",
+		plural.Many: "many", plural.Other: "other"}
+	forms := map[string]string{}
+	for _, n := range []int{0, 1, 2, 3, 5, 11, 21, 100, 1000000} {
+		name := names[plural.Cardinal.MatchPlural(loc.Tag, n, 0, 0, 0, 0)]
+		if _, seen := forms[name]; !seen {
+			forms[name] = text(n)
+		}
+	}
+	return forms
 }
 
 // snippet is one way to show the list elsewhere, with the code to copy.
