@@ -188,6 +188,10 @@ func TestTranslationEditorAddsPreviewsAndEditsATranslation(t *testing.T) {
 		if edit.StatusCode != http.StatusOK || !strings.Contains(edit.Body, "Тестова заява") || !strings.Contains(edit.Body, "readonly") {
 			t.Fatalf("edit form: %d", edit.StatusCode)
 		}
+		reader := e.client()
+		if page := reader.Get(seedPath + "?lang=uk"); !strings.Contains(page.Body, "Текст <em>заяви</em>") {
+			t.Error("the public page does not show the new translation")
+		}
 		form.Del("create")
 		form.Set("body", "Новий текст заяви.")
 		if r = adminPost(t, c, base+"/translations", form); r.StatusCode != http.StatusSeeOther {
@@ -204,8 +208,8 @@ func TestTranslationEditorAddsPreviewsAndEditsATranslation(t *testing.T) {
 		if st.VersionHash != e.st.VersionHash {
 			t.Error("a translation changed the original's version")
 		}
-		if page := e.client().Get(seedPath + "?lang=uk"); !strings.Contains(page.Body, "Новий текст заяви.") {
-			t.Error("the public page does not show the translation")
+		if page := reader.Get(seedPath + "?lang=uk"); !strings.Contains(page.Body, "Новий текст заяви.") {
+			t.Error("the public page still shows the translation as it was before the edit")
 		}
 		// Moderators may not edit translations; unknown ones are not found.
 		mc := e.loggedIn(e.mod.Email)

@@ -101,6 +101,9 @@ func (h *admin) translationSave(c *fiber.Ctx) error {
 	var problems statements.TranslationProblems
 	switch {
 	case err == nil:
+		// This instance's rendered copy goes now; others' expire within
+		// statementCacheTTL.
+		h.stmtCache.drop(st.ID)
 		return c.Redirect(withMsg("/admin/statements/"+itoa(st.ID), "translation"), fiber.StatusSeeOther)
 	case errors.As(err, &problems):
 		v.Errors = map[string]string{}
