@@ -47,7 +47,7 @@ const DefaultTTL = 15 * time.Second
 
 // maxItems bounds the answers kept per statement, so that varied queries
 // (searches, cursors) cannot grow memory without limit.
-const maxItems = 2000
+const maxItems = 500
 
 // NewCache returns a cache keeping answers for ttl.
 func NewCache(ttl time.Duration) *Cache {
