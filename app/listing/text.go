@@ -2,7 +2,6 @@ package listing
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -85,32 +84,4 @@ func WebsiteHost(safe string) string {
 // that "ACME, Inc" finds "Acme Inc.".
 func NormalizeSearch(q string) string {
 	return signing.NormaliseName(CleanText(q))
-}
-
-// FormatCount writes n with a thousands separator: 1234 -> "1,234".
-func FormatCount(n int64, sep string) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	if len(s) <= 3 {
-		if neg {
-			return "-" + s
-		}
-		return s
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	first := len(s) % 3
-	if first > 0 {
-		b.WriteString(s[:first])
-	}
-	for i := first; i < len(s); i += 3 {
-		if b.Len() > 0 && !(neg && b.Len() == 1) {
-			b.WriteString(sep)
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
 }

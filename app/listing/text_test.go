@@ -43,16 +43,6 @@ func TestSafeWebsiteKeepsOnlyHTTPLinks(t *testing.T) {
 	}
 }
 
-func TestFormatCount(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
-		if got := FormatCount(n, ","); got != want {
-			t.Errorf("FormatCount(%d) = %q, want %q", n, got, want)
-		}
-	}
-	// The phrases of the counts in every language are the i18n catalog's
-	// (list.signed_orgs, list.signed_people), tested in app/web.
-}
-
 func TestParseQuery(t *testing.T) {
 	q, err := ParseQuery(QueryParams{Country: "fr", Type: "ngo", Q: "  ACME, Inc. ", Limit: "20"}, 50, 100)
 	if err != nil || q.Country != "FR" || q.Type != "ngo" || q.Search != "acme inc" || q.Limit != 20 || q.After != nil {

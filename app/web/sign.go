@@ -223,8 +223,8 @@ func (s *Server) signClient(c *fiber.Ctx) signing.Client {
 	return signing.Client{IPHMAC: s.ipHMAC(c), UserAgent: c.Get(fiber.HeaderUserAgent), Lang: s.locale(c).Code()}
 }
 
-// ipHMAC pseudonymises the client's address; c.IP() already trusts only
-// the configured proxies.
+// ipHMAC pseudonymises the client's address (clientIP: behind trusted
+// proxies, the right-most address they did not add themselves).
 func (s *Server) ipHMAC(c *fiber.Ctx) string { return s.keys.MAC("ip", s.clientIP(c)) }
 
 // signInbox is where a submission lands (POST/redirect/GET), whatever
