@@ -92,7 +92,7 @@ func TestSignFormErrorsAndCaptchaReloadInTheBrowser(t *testing.T) {
 		checkA11y(t, ctx, "form with errors")
 		if writeDocs(d) {
 			docShot(t, ctx, "form", eval[float64](t, ctx,
-				`Math.max(0, document.querySelector("form.sign-form").getBoundingClientRect().top + window.scrollY - 90)`))
+				`Math.max(0, document.getElementById("sign-heading").getBoundingClientRect().top + window.scrollY - 24)`))
 		}
 
 		reloadCaptcha(t, ctx)

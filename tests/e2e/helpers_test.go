@@ -69,7 +69,9 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 // eval evaluates a JavaScript expression in the page and decodes its value.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
 	if err != nil {
 		t.Fatalf("evaluate %s: %v", expr, err)
 	}
@@ -179,6 +181,11 @@ func frameTarget(t *testing.T, ctx context.Context, prefix string) context.Conte
 			if info.Type == "iframe" && strings.HasPrefix(info.URL, prefix) {
 				fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(cancel)
+				// The first run attaches to the frame for as long as the
+				// context it is given lives: give it no step timeout.
+				if err := chromedp.Do(fctx); err != nil {
+					t.Fatalf("attach to the frame: %v", err)
+				}
 				return fctx
 			}
 		}

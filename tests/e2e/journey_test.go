@@ -86,6 +86,7 @@ func TestSignModerateEmbedJourney(t *testing.T) {
 		apptest.Screenshot(t, ctx, "7-list")
 		checkA11y(t, ctx, "public list")
 
+		approveOthers(t, srv) // fill the embeds a little
 		do(t, ctx, "open the embed page", chromedp.Navigate(srv.URL+"/embed/"+slug), chromedp.WaitVisible(chromedp.CSS(".us-list")))
 		checkA11y(t, ctx, "embed")
 
@@ -133,6 +134,12 @@ func signWithKeyboard(t *testing.T, ctx context.Context, d *db.DB) {
 		}
 	}
 	apptest.Screenshot(t, ctx, "2-form-filled")
+	audio, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector("form.sign-form a.captcha-audio").href)
+		.then(function (r) { return r.blob().then(function (b) { return r.status + " " + b.type + " " + (b.size > 1000); }); })`,
+		chromedp.EvalAwaitPromise))
+	if err != nil || audio != "200 audio/wav true" {
+		t.Errorf("the audio CAPTCHA: %q %v", audio, err)
+	}
 	got := eval[map[string]string](t, ctx, `(function () {
 		var f = document.querySelector("form.sign-form"), out = {};
 		new FormData(f).forEach(function (v, k) { out[k] = String(v); });
@@ -226,8 +233,32 @@ func embedOnAnotherSite(t *testing.T, ctx context.Context, srv *apptest.Server, 
 	if size.Frame <= 50 {
 		t.Errorf("the frame kept its initial height: %+v", size)
 	}
+	// The ✓ of a verified domain must be read out as words.
+	named := `(function (root) {
+		var marks = root.querySelectorAll(".us-verified");
+		return marks.length > 0 && Array.prototype.every.call(marks, function (m) {
+			return m.getAttribute("role") === "img" && (m.getAttribute("aria-label") || "").trim() !== "";
+		});
+	})(%s)`
+	if !eval[bool](t, frame, fmt.Sprintf(named, "document")) {
+		t.Error("the frame's verified marks have no accessible name")
+	}
+	if !eval[bool](t, ctx, fmt.Sprintf(named, `document.getElementById("widget").shadowRoot`)) {
+		t.Error("the widget's verified marks have no accessible name")
+	}
 	apptest.Screenshot(t, ctx, "8-third-party")
 	if writeDocs(d) {
 		docShot(t, ctx, "embed", 0)
+	}
+}
+
+// approveOthers publishes the dashboard test's organisations too.
+func approveOthers(t *testing.T, srv *apptest.Server) {
+	t.Helper()
+	for _, sig := range insertPending(t, srv) {
+		if err := srv.Store.Transition(context.Background(), sig, models.StatusApproved, nil); err != nil {
+			t.Fatal(err)
+		}
+		srv.Events.SignaturesChanged(sig.StatementID)
 	}
 }

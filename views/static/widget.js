@@ -150,6 +150,8 @@
           if (s.domain_verified) {
             var v = el("span", "us-verified", "\u2713");
             v.title = words.verified;
+            v.setAttribute("role", "img"); // a screen reader says the words, not "check mark"
+            v.setAttribute("aria-label", words.verified);
             li.appendChild(v);
           }
           li.appendChild(el("span", "us-country", countryName(s, lang)));
