@@ -220,7 +220,7 @@ func docShot(t *testing.T, ctx context.Context, name string, top float64) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, png, 0o644) // #nosec G306 -- a picture for the README; err != nil {
+	if err := os.WriteFile(path, png, 0o644); err != nil { // #nosec G306 -- a picture for the README
 		t.Fatal(err)
 	}
 	t.Logf("wrote %s (%d KB)", path, len(png)/1024)
