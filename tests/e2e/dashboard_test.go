@@ -52,7 +52,7 @@ func TestBulkApproveInTheBrowser(t *testing.T) {
 			t.Fatalf("the bulk decision defaults to %q", v)
 		}
 		do(t, ctx, "review the selection", chromedp.Click(chromedp.CSS(`#bulk button[type=submit]`)),
-			chromedp.WaitReady(chromedp.CSS(`form input[name=confirm]`)))
+			chromedp.WaitVisible(chromedp.CSS(`form:has(input[name=confirm]) button[type=submit]`)))
 		if n := eval[int](t, ctx, `document.querySelectorAll("form input[name=sel]").length`); n != len(pick) {
 			t.Errorf("the confirmation lists %d rows, want %d", n, len(pick))
 		}
