@@ -287,7 +287,9 @@ func (b *bench) atSize(ctx context.Context, n int) error {
 	}
 	rctx, stop := context.WithCancel(ctx)
 	rss := b.srv.sampleRSS(rctx)
-	b.say("%s", attack("public list, uncached pages", getTargeter(b.srv.base, listPaths(cursors)), b.o.conns, d, is2xx))
+	for _, kind := range []string{"cursor", "country", "type", "search"} {
+		b.say("%s", attack("public list uncached, "+kind, getTargeter(b.srv.base, listPaths(cursors, kind)), b.o.conns, d/2, is2xx))
+	}
 	b.say("%s", attack("embed page (cached)", getTargeter(b.srv.base, []string{"/embed/" + slug}), b.o.conns, d, is2xx))
 	b.say("%s", attack("widget JSON (cached)", getTargeter(b.srv.base, []string{"/api/v1/statements/" + slug + "/signatories"}), b.o.conns, d, is2xx))
 	b.say("%s", attack("badge SVG (cached)", getTargeter(b.srv.base, []string{"/badge/" + slug + ".svg"}), b.o.conns, d, is2xx))
@@ -297,21 +299,22 @@ func (b *bench) atSize(ctx context.Context, n int) error {
 	return nil
 }
 
-// listPaths are distinct list requests (so the short cache cannot answer
-// them): deep pages by cursor, country filters, name searches.
-func listPaths(cursors []string) []string {
+// listPaths are distinct list requests of one kind (so the short cache
+// cannot answer them): deep pages by cursor (JSON API), country filters
+// (HTML page), type filters (JSON API) and name searches (HTML page).
+func listPaths(cursors []string, kind string) []string {
 	var paths []string
 	for i := range 2000 {
 		cur := cursors[(i*7919)%len(cursors)]
-		switch i % 4 {
-		case 0:
+		switch kind {
+		case "cursor":
 			paths = append(paths, "/api/v1/statements/"+slug+"/signatories?limit=50&cursor="+cur)
-		case 1:
+		case "country":
 			paths = append(paths, "/s/"+slug+"/signatories?country="+countries[i%len(countries)]+"&cursor="+cur)
-		case 2:
-			paths = append(paths, "/s/"+slug+"/signatories?q="+url.QueryEscape(words[i%len(words)]+" "+strconv.Itoa(i)))
-		default:
+		case "type":
 			paths = append(paths, "/api/v1/statements/"+slug+"/signatories?limit=20&type="+orgTypes[i%len(orgTypes)]+"&cursor="+cur)
+		default:
+			paths = append(paths, "/s/"+slug+"/signatories?q="+url.QueryEscape(words[i%len(words)]+" "+strconv.Itoa(i)))
 		}
 	}
 	return paths
