@@ -68,8 +68,11 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
+// axeRun runs axe-core on %s, a JavaScript context: document, or an
+// include list such as {include: [["#widget"]]}, which reaches into the
+// element's shadow root.
 const axeRun = `(async function () {
-	var r = await axe.run(document, { runOnly: { type: "tag", values: ` + axeTags + ` }, resultTypes: ["violations"] });
+	var r = await axe.run(%s, { runOnly: { type: "tag", values: ` + axeTags + ` }, resultTypes: ["violations"] });
 	return r.violations.filter(function (v) { return v.impact === "serious" || v.impact === "critical"; }).map(function (v) {
 		return { id: v.id, impact: v.impact, help: v.help, count: v.nodes.length, nodes: v.nodes.slice(0, 4).map(function (n) {
 			return { target: n.target.join(" "), html: n.html.slice(0, 240), summary: (n.failureSummary || "").slice(0, 400) };
@@ -83,6 +86,13 @@ const axeRun = `(async function () {
 // so that the rest of a browser test still runs.
 func checkA11y(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	checkA11yOf(t, ctx, name, "document")
+}
+
+// checkA11yOf is checkA11y on part of the page: scope is an axe-core
+// context, such as {include: [["#widget"]]}.
+func checkA11yOf(t *testing.T, ctx context.Context, name, scope string) {
+	t.Helper()
 	if _, ok := haveAxe(t); !ok {
 		t.Logf("accessibility check of %s skipped: %s", name, axeMissing())
 		return
@@ -90,7 +100,7 @@ func checkA11y(t *testing.T, ctx context.Context, name string) {
 	defer setColorScheme(t, ctx, "light")
 	for _, scheme := range []string{"light", "dark"} {
 		setColorScheme(t, ctx, scheme)
-		found := axeViolations(t, ctx)
+		found := axeViolations(t, ctx, scope)
 		if scheme == "dark" {
 			apptest.Screenshot(t, ctx, name+"-dark")
 		}
@@ -107,7 +117,7 @@ func checkA11y(t *testing.T, ctx context.Context, name string) {
 
 // axeViolations injects axe-core into the page when needed and returns
 // the serious and critical violations it finds.
-func axeViolations(t *testing.T, ctx context.Context) []axeViolation {
+func axeViolations(t *testing.T, ctx context.Context, scope string) []axeViolation {
 	t.Helper()
 	src := requireAxe(t)
 	if !eval[bool](t, ctx, `typeof window.axe === "object"`) {
@@ -115,7 +125,7 @@ func axeViolations(t *testing.T, ctx context.Context) []axeViolation {
 			t.Fatalf("inject axe-core: %v", err)
 		}
 	}
-	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](axeRun, chromedp.EvalAwaitPromise))
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](fmt.Sprintf(axeRun, scope), chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("run axe-core: %v", err)
 	}
@@ -134,7 +144,7 @@ func TestAxeFindsViolations(t *testing.T) {
 	do(t, ctx, "open the page", chromedp.Navigate(page))
 	ids := func() string {
 		var out []string
-		for _, v := range axeViolations(t, ctx) {
+		for _, v := range axeViolations(t, ctx, "document") {
 			out = append(out, v.ID)
 		}
 		return strings.Join(out, " ")
