@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -51,7 +52,7 @@ type PublicFilter struct {
 	Limit        int
 }
 
-func (f PublicFilter) apply(q *gorm.DB) *gorm.DB {
+func (f PublicFilter) apply(q *gorm.DB, sqliteFTS bool) *gorm.DB {
 	// The status is written out, not bound, so that PostgreSQL can match the
 	// partial trigram index (WHERE status = 'approved') even with a generic
 	// plan of a cached prepared statement.
@@ -64,6 +65,11 @@ func (f PublicFilter) apply(q *gorm.DB) *gorm.DB {
 	}
 	if f.NameContains != "" {
 		q = q.Where(`name_norm LIKE ? ESCAPE '\'`, "%"+likeLiteral(f.NameContains)+"%")
+		if sqliteFTS && utf8.RuneCountInString(f.NameContains) >= 3 {
+			// The trigram index finds the candidates; the LIKE above keeps
+			// the answer exact.
+			q = q.Where("id IN (SELECT rowid FROM signatures_name_fts WHERE signatures_name_fts MATCH ?)", ftsPhrase(f.NameContains))
+		}
 	}
 	return q
 }
@@ -71,7 +77,7 @@ func (f PublicFilter) apply(q *gorm.DB) *gorm.DB {
 // PublicSignatories lists approved signatures by the filter, at most
 // f.Limit of them, through the signatures_public* indexes.
 func (s *Store) PublicSignatories(ctx context.Context, f PublicFilter) ([]PublicSignatory, error) {
-	q := f.apply(s.conn(ctx).Table("signatures").Select(publicColumns))
+	q := f.apply(s.conn(ctx).Table("signatures").Select(publicColumns), s.Dialect() == db.SQLite)
 	if f.AfterID > 0 {
 		q = q.Where("(approved_at, id) < (?, ?)", f.AfterAt, f.AfterID)
 	}
@@ -84,7 +90,7 @@ func (s *Store) PublicSignatories(ctx context.Context, f PublicFilter) ([]Public
 // selects, stopping at max: the count of a search must not read the whole
 // table. Unfiltered and single-country counts come from ApprovedCounts.
 func (s *Store) CountPublicSignatories(ctx context.Context, f PublicFilter, max int) (int64, error) {
-	sub := f.apply(s.conn(ctx).Table("signatures").Select("1")).Limit(max)
+	sub := f.apply(s.conn(ctx).Table("signatures").Select("1"), s.Dialect() == db.SQLite).Limit(max)
 	var n int64
 	err := s.conn(ctx).Raw("SELECT COUNT(*) FROM (?) AS matches", sub).Scan(&n).Error
 	return n, db.Normalize(err)
@@ -133,6 +139,12 @@ func (s *Store) ApprovedTallies(ctx context.Context, statementID int64, dimensio
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// ftsPhrase quotes s as one FTS5 phrase, which the trigram tokenizer
+// matches as a substring.
+func ftsPhrase(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 // likeLiteral escapes LIKE's wildcards and the escape character itself, for
