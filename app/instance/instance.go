@@ -137,6 +137,9 @@ func (in *Instance) StopWorkers(timeout time.Duration) {
 	}
 }
 
+// foldBatch is how many count changes one fold transaction moves.
+const foldBatch = 20000
+
 // foldCounts moves the recorded count changes into the public counters
 // every second (see store.FoldCountDeltas), so that readers add few.
 func (in *Instance) foldCounts(ctx context.Context) {
@@ -149,14 +152,14 @@ func (in *Instance) foldCounts(ctx context.Context) {
 		case <-t.C:
 		}
 		for {
-			n, err := in.Store.FoldCountDeltas(ctx, 5000)
+			n, err := in.Store.FoldCountDeltas(ctx, foldBatch)
 			if err != nil {
 				if ctx.Err() == nil {
 					in.Log.Error("fold counts", "err", err)
 				}
 				break
 			}
-			if n < 5000 {
+			if n < foldBatch {
 				break
 			}
 		}
