@@ -59,5 +59,6 @@ func NewInstance(t testing.TB, d *db.DB, edit ...func(*config.Config)) *instance
 	if err != nil {
 		t.Fatalf("build instance: %v", err)
 	}
+	t.Cleanup(in.Close)
 	return in
 }

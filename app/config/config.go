@@ -21,6 +21,7 @@ const Prefix = "UNDERSIGN_"
 // Config is the validated configuration of one undersign process.
 type Config struct {
 	DatabaseURL     string        `env:"DATABASE_URL" envDefault:"./data/undersign.db" flag:"database-url" usage:"database: an SQLite file path or a postgres:// URL"`
+	ReplicaURLs     []string      `env:"DATABASE_REPLICA_URLS" envSeparator:"," flag:"database-replica-urls" secret:"true" usage:"comma-separated read replicas of the database; the public list reads from them"`
 	Addr            string        `env:"ADDR" envDefault:"127.0.0.1:8080" flag:"addr" usage:"HTTP listen address"`
 	BaseURL         string        `env:"BASE_URL" envDefault:"http://localhost:8080" flag:"base-url" usage:"public URL every absolute link is built from"`
 	SecretKey       string        `env:"SECRET_KEY" flag:"secret-key" secret:"true" usage:"secret for HMACs and token encryption (at least 32 characters)"`
@@ -127,6 +128,7 @@ func (c *Config) validate() error {
 		err string
 	}{
 		{"DATABASE_URL", nonEmpty(c.DatabaseURL)},
+		{"DATABASE_REPLICA_URLS", c.replicas()},
 		{"ADDR", hostPort(c.Addr)},
 		{"BASE_URL", baseURL(c.BaseURL)},
 		{"SECRET_KEY", c.secretKey()},
@@ -150,6 +152,15 @@ func (c *Config) validate() error {
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return nil
+}
+
+func (c *Config) replicas() string {
+	for _, r := range c.ReplicaURLs {
+		if strings.TrimSpace(r) == "" || IsPostgresURL(r) != c.IsPostgres() {
+			return "each replica must be a database of the same kind as UNDERSIGN_DATABASE_URL"
+		}
+	}
+	return ""
 }
 
 func (c *Config) secretKey() string {

@@ -42,8 +42,9 @@ type Instance struct {
 	// statement's signatures.
 	Events *events.Bus
 
-	workers []Worker
-	wg      sync.WaitGroup
+	workers  []Worker
+	wg       sync.WaitGroup
+	replicas []*db.DB
 }
 
 // Worker is a background loop that runs until its context ends.
@@ -55,6 +56,9 @@ type Worker struct {
 // New assembles an instance. The database must be migrated.
 func New(ctx context.Context, o Options) (*Instance, error) {
 	in := &Instance{Config: o.Config, DB: o.DB, Store: store.New(o.DB), Log: o.Logger, Events: events.New()}
+	if err := in.openReplicas(ctx); err != nil {
+		return nil, err
+	}
 	var err error
 	if in.Keys, err = in.keyRing(ctx); err != nil {
 		return nil, err
@@ -163,5 +167,35 @@ func (in *Instance) foldCounts(ctx context.Context) {
 				break
 			}
 		}
+	}
+}
+
+// openReplicas connects to the configured read replicas; the public list
+// reads from them.
+func (in *Instance) openReplicas(ctx context.Context) error {
+	var replicas []*db.DB
+	for _, url := range in.Config.ReplicaURLs {
+		r, err := db.Open(ctx, url)
+		if err != nil {
+			for _, o := range replicas {
+				_ = o.Close()
+			}
+			return fmt.Errorf("read replica: %w", err)
+		}
+		replicas = append(replicas, r)
+	}
+	if len(replicas) > 0 {
+		in.Store = in.Store.WithReplicas(replicas...)
+		in.replicas = replicas
+		in.Log.Info("public list reads from read replicas", "replicas", len(replicas))
+	}
+	return nil
+}
+
+// Close closes the read replicas' connections (the primary belongs to the
+// caller).
+func (in *Instance) Close() {
+	for _, r := range in.replicas {
+		_ = r.Close()
 	}
 }

@@ -77,7 +77,7 @@ func (f PublicFilter) apply(q *gorm.DB, sqliteFTS bool) *gorm.DB {
 // PublicSignatories lists approved signatures by the filter, at most
 // f.Limit of them, through the signatures_public* indexes.
 func (s *Store) PublicSignatories(ctx context.Context, f PublicFilter) ([]PublicSignatory, error) {
-	q := f.apply(s.conn(ctx).Table("signatures").Select(publicColumns), s.Dialect() == db.SQLite)
+	q := f.apply(s.reader(ctx).Table("signatures").Select(publicColumns), s.Dialect() == db.SQLite)
 	if f.AfterID > 0 {
 		q = q.Where("(approved_at, id) < (?, ?)", f.AfterAt, f.AfterID)
 	}
@@ -90,9 +90,9 @@ func (s *Store) PublicSignatories(ctx context.Context, f PublicFilter) ([]Public
 // selects, stopping at max: the count of a search must not read the whole
 // table. Unfiltered and single-country counts come from ApprovedCounts.
 func (s *Store) CountPublicSignatories(ctx context.Context, f PublicFilter, max int) (int64, error) {
-	sub := f.apply(s.conn(ctx).Table("signatures").Select("1"), s.Dialect() == db.SQLite).Limit(max)
+	sub := f.apply(s.reader(ctx).Table("signatures").Select("1"), s.Dialect() == db.SQLite).Limit(max)
 	var n int64
-	err := s.conn(ctx).Raw("SELECT COUNT(*) FROM (?) AS matches", sub).Scan(&n).Error
+	err := s.reader(ctx).Raw("SELECT COUNT(*) FROM (?) AS matches", sub).Scan(&n).Error
 	return n, db.Normalize(err)
 }
 
@@ -116,7 +116,7 @@ const (
 // signatures.
 func (s *Store) ApprovedTallies(ctx context.Context, statementID int64, dimension string, limit int) ([]Tally, error) {
 	var rows []Tally
-	err := s.conn(ctx).Table("approved_tallies").Select("key, n").
+	err := s.reader(ctx).Table("approved_tallies").Select("key, n").
 		Where("statement_id = ? AND dimension = ?", statementID, dimension).Scan(&rows).Error
 	if err != nil {
 		return nil, db.Normalize(err)

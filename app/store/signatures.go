@@ -83,7 +83,7 @@ func (s *Store) transition(ctx context.Context, sig *models.Signature, to models
 // is exact and never scans signatures.
 func (s *Store) ApprovedCounts(ctx context.Context, statementID int64) (byCountry map[string]int64, total int64, err error) {
 	var rows []models.ApprovedCount
-	if err := s.conn(ctx).Where("statement_id = ?", statementID).Find(&rows).Error; err != nil {
+	if err := s.reader(ctx).Where("statement_id = ?", statementID).Find(&rows).Error; err != nil {
 		return nil, 0, db.Normalize(err)
 	}
 	byCountry = make(map[string]int64, len(rows))
@@ -110,7 +110,7 @@ func (s *Store) addDeltas(ctx context.Context, statementID int64, dimension stri
 		Key string
 		N   int64
 	}
-	err := s.conn(ctx).Table("count_deltas").Select("key, SUM(delta) AS n").
+	err := s.reader(ctx).Table("count_deltas").Select("key, SUM(delta) AS n").
 		Where("statement_id = ? AND dimension = ?", statementID, dimension).Group("key").Scan(&deltas).Error
 	if err != nil {
 		return db.Normalize(err)

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 
@@ -14,10 +15,31 @@ import (
 // Store is the repository over one database.
 type Store struct {
 	db *db.DB
+	// replicas serve the public list's reads when set (WithReplicas).
+	replicas []*db.DB
+	next     *atomic.Uint64
 }
 
 // New returns a store over d.
 func New(d *db.DB) *Store { return &Store{db: d} }
+
+// WithReplicas returns a store whose public-list reads (the list, its
+// counts and tallies) go to the given read replicas in turn; everything
+// else, and everything in a transaction, stays on the primary. A replica
+// may lag a little: the public list is cached for seconds anyway.
+func (s *Store) WithReplicas(replicas ...*db.DB) *Store {
+	return &Store{db: s.db, replicas: replicas, next: new(atomic.Uint64)}
+}
+
+// reader is the connection for a public-list read: a replica when there
+// are some, else the primary (or the transaction).
+func (s *Store) reader(ctx context.Context) *gorm.DB {
+	if len(s.replicas) == 0 {
+		return s.conn(ctx)
+	}
+	i := s.next.Add(1) % uint64(len(s.replicas))
+	return s.replicas[i].WithContext(ctx)
+}
 
 // DB exposes the underlying database for the few callers (tests, health)
 // that need it.

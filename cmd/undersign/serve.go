@@ -51,6 +51,7 @@ func serve(cmd *cobra.Command, noMigrate bool) error {
 	if err != nil {
 		return err
 	}
+	defer in.Close()
 	ln, err := net.Listen("tcp", e.cfg.Addr)
 	if err != nil {
 		return err
