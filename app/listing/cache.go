@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -72,7 +73,10 @@ func (c *Cache) Fill(slug, key string, build Builder) (*Entry, error) {
 		return it.entry, it.err
 	}
 	it := &item{done: make(chan struct{})}
-	shared := c.makeRoom(b)
+	// The few per-statement aggregates every page needs are always kept:
+	// varied queries filling the bucket must not make every page rebuild
+	// its counts and charts.
+	shared := key == "data:counts" || strings.HasPrefix(key, "data:daily:") || c.makeRoom(b)
 	if shared {
 		b.items[key] = it
 	}

@@ -2,6 +2,7 @@ package listing
 
 import (
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -140,5 +141,24 @@ func TestCacheIsBounded(t *testing.T) {
 	}
 	if len(c.buckets["s"].items) != 3 {
 		t.Errorf("%d items kept, want the bound 3", len(c.buckets["s"].items))
+	}
+}
+
+// A bucket full of varied queries still keeps the statement's counts and
+// daily figures, which every page reads.
+func TestAggregatesStayWhenTheBucketIsFull(t *testing.T) {
+	c := NewCache(time.Minute)
+	c.maxPerKey = 3
+	for i := range 5 {
+		_, _ = c.Fill("s", "data:page:"+strconv.Itoa(i), func() (int64, *Entry, error) { return 1, &Entry{}, nil })
+	}
+	builds := 0
+	for range 3 {
+		for _, key := range []string{"data:counts", "data:daily:30"} {
+			_, _ = c.Fill("s", key, func() (int64, *Entry, error) { builds++; return 1, &Entry{}, nil })
+		}
+	}
+	if builds != 2 {
+		t.Errorf("aggregates built %d times, want once each", builds)
 	}
 }
