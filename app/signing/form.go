@@ -20,7 +20,7 @@ import (
 type Form struct {
 	Kind          string `json:"kind" validate:"oneof=organisation individual"`
 	Name          string `json:"name" validate:"required,min=2,max=200,line,nolink,nocsv"`
-	Website       string `json:"website" validate:"max=300,website"`
+	Website       string `json:"website" validate:"max=300,line,website"`
 	OrgType       string `json:"org_type" validate:"required_if=Kind organisation,orgtype"`
 	Country       string `json:"country" validate:"required,country"`
 	City          string `json:"city" validate:"max=100,line,nolink,nocsv"`
