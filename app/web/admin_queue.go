@@ -190,17 +190,27 @@ func (h *admin) signatureView(c *fiber.Ctx, st *models.Statement, id int64) (*si
 			Country: sig.Country, City: sig.City, Comment: sig.Comment}}, nil
 }
 
-// decide applies one decision to one signature.
-func (h *admin) decide(c *fiber.Ctx) error {
+// signatureForm reads what every form about one signature names: the
+// statement, the signature id and the version the moderator saw.
+func (h *admin) signatureForm(c *fiber.Ctx) (*models.Statement, int64, int, error) {
 	st, err := h.statement(c)
 	if err != nil {
-		return err
+		return nil, 0, 0, err
 	}
 	id, err := idParam(c)
 	if err != nil {
-		return err
+		return nil, 0, 0, err
 	}
 	version, _ := strconv.Atoi(c.FormValue("version"))
+	return st, id, version, nil
+}
+
+// decide applies one decision to one signature.
+func (h *admin) decide(c *fiber.Ctx) error {
+	st, id, version, err := h.signatureForm(c)
+	if err != nil {
+		return err
+	}
 	d := moderation.Decision{SignatureID: id, StatementID: st.ID, Version: version,
 		Action: moderation.Action(formValue(c, "action")), ReasonCode: formValue(c, "reason"),
 		Note: truncateRunes(strings.TrimSpace(formValue(c, "note")), 2000), Notify: c.FormValue("notify") == "1"}
@@ -266,15 +276,10 @@ func withMsg(path, msg string) string {
 
 // edit corrects a signature's public fields.
 func (h *admin) edit(c *fiber.Ctx) error {
-	st, err := h.statement(c)
+	st, id, version, err := h.signatureForm(c)
 	if err != nil {
 		return err
 	}
-	id, err := idParam(c)
-	if err != nil {
-		return err
-	}
-	version, _ := strconv.Atoi(c.FormValue("version"))
 	e := moderation.Edit{SignatureID: id, StatementID: st.ID, Version: version, Name: formValue(c, "name"),
 		Website: formValue(c, "website"), OrgType: formValue(c, "org_type"), Country: formValue(c, "country"),
 		City: formValue(c, "city"), Comment: formValue(c, "comment")}

@@ -114,15 +114,22 @@ func durations(ds []time.Duration) string {
 	return strings.Join(s, ", ")
 }
 
-// sign posts valid sign forms, each with its own CAPTCHA from the
-// database store, for the full duration.
-func (b *bench) sign(ctx context.Context) error {
+// publicForm opens the sign form as a visitor does and returns the
+// visitor, with the form cookie, and the form's token.
+func (b *bench) publicForm() (*browser, string, error) {
 	br := newBrowser(b.srv.base)
 	_, page, err := br.get("/s/" + slug + "/sign")
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	csrf, err := hidden(page, "csrf")
+	return br, csrf, err
+}
+
+// sign posts valid sign forms, each with its own CAPTCHA from the
+// database store, for the full duration.
+func (b *bench) sign(ctx context.Context) error {
+	br, csrf, err := b.publicForm()
 	if err != nil {
 		return err
 	}
@@ -166,12 +173,7 @@ func (b *bench) sign(ctx context.Context) error {
 // confirm posts confirmations of unconfirmed signatures seeded with known
 // tokens.
 func (b *bench) confirm(ctx context.Context) error {
-	br := newBrowser(b.srv.base)
-	_, page, err := br.get("/s/" + slug + "/sign")
-	if err != nil {
-		return err
-	}
-	csrf, err := hidden(page, "csrf")
+	br, csrf, err := b.publicForm()
 	if err != nil {
 		return err
 	}
