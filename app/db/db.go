@@ -45,16 +45,8 @@ func DialectOf(dsn string) Dialect {
 // Open connects to the database named by dsn: a postgres:// URL, or else an
 // SQLite file path (its directory is created when missing).
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	cfg := &gorm.Config{
-		Logger:                 logger.Discard,
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		TranslateError:         true,
-		SkipDefaultTransaction: true,
-	}
 	d := DialectOf(dsn)
-	// pgx keeps prepared statements by itself; the SQLite driver would
-	// parse every query anew, which showed as a quarter of a list page's CPU.
-	cfg.PrepareStmt = d == SQLite
+	cfg := gormConfig(d)
 	var dial gorm.Dialector
 	if d == Postgres {
 		dial = postgres.Open(dsn)
@@ -81,6 +73,21 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", d, err)
 	}
 	return &DB{DB: g, Dialect: d, SQL: sqlDB}, nil
+}
+
+// gormConfig is the GORM configuration of every connection to a database
+// of dialect d.
+func gormConfig(d Dialect) *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		// pgx keeps prepared statements by itself; the SQLite driver would
+		// parse every query anew, which showed as a quarter of a list
+		// page's CPU.
+		PrepareStmt: d == SQLite,
+	}
 }
 
 func tunePool(sqlDB *sql.DB, d Dialect) {

@@ -185,8 +185,13 @@ func (in *Instance) openReplicas(ctx context.Context) error {
 		replicas = append(replicas, r)
 	}
 	if len(replicas) > 0 {
-		in.Store = in.Store.WithReplicas(replicas...)
 		in.replicas = replicas
+		s, err := in.Store.WithReplicas(replicas...)
+		if err != nil {
+			in.Close()
+			return err
+		}
+		in.Store = s
 		in.Log.Info("public list reads from read replicas", "replicas", len(replicas))
 	}
 	return nil

@@ -5,7 +5,6 @@ package store
 
 import (
 	"context"
-	"sync/atomic"
 
 	"gorm.io/gorm"
 
@@ -15,9 +14,9 @@ import (
 // Store is the repository over one database.
 type Store struct {
 	db *db.DB
-	// replicas serve the public list's reads when set (WithReplicas).
-	replicas []*db.DB
-	next     *atomic.Uint64
+	// public serves the public list's reads: the primary, or a handle
+	// that sends them to read replicas (WithReplicas).
+	public *db.DB
 }
 
 // New returns a store over d.
@@ -27,18 +26,21 @@ func New(d *db.DB) *Store { return &Store{db: d} }
 // counts and tallies) go to the given read replicas in turn; everything
 // else, and everything in a transaction, stays on the primary. A replica
 // may lag a little: the public list is cached for seconds anyway.
-func (s *Store) WithReplicas(replicas ...*db.DB) *Store {
-	return &Store{db: s.db, replicas: replicas, next: new(atomic.Uint64)}
+func (s *Store) WithReplicas(replicas ...*db.DB) (*Store, error) {
+	public, err := s.db.WithReadReplicas(replicas...)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: s.db, public: public}, nil
 }
 
-// reader is the connection for a public-list read: a replica when there
-// are some, else the primary (or the transaction).
+// reader is the connection for a public-list read: through the replicas
+// when there are some, else the primary (or the transaction).
 func (s *Store) reader(ctx context.Context) *gorm.DB {
-	if len(s.replicas) == 0 {
+	if s.public == nil {
 		return s.conn(ctx)
 	}
-	i := s.next.Add(1) % uint64(len(s.replicas))
-	return s.replicas[i].WithContext(ctx)
+	return s.public.WithContext(ctx)
 }
 
 // DB exposes the underlying database for the few callers (tests, health)
