@@ -32,6 +32,8 @@ type DB struct {
 	*gorm.DB
 	Dialect Dialect
 	SQL     *sql.DB
+	// DSN is the address the database was opened with.
+	DSN string
 }
 
 // DialectOf tells which dialect a database URL selects.
@@ -72,7 +74,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", d, err)
 	}
-	return &DB{DB: g, Dialect: d, SQL: sqlDB}, nil
+	return &DB{DB: g, Dialect: d, SQL: sqlDB, DSN: dsn}, nil
 }
 
 // gormConfig is the GORM configuration of every connection to a database
@@ -127,6 +129,13 @@ func sqliteDSN(dsn string) (string, error) {
 	// it, which would drop _txlock; its default time format is the same.
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode(), nil
+}
+
+// On returns d working through g, a transaction or session of d.
+func (d *DB) On(g *gorm.DB) *DB {
+	c := *d
+	c.DB = g
+	return &c
 }
 
 // Close closes the connection pool.

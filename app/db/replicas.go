@@ -36,7 +36,7 @@ func (d *DB) WithReadReplicas(replicas ...*DB) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read replicas: %w", err)
 	}
-	return &DB{DB: g, Dialect: d.Dialect, SQL: d.SQL}, nil
+	return &DB{DB: g, Dialect: d.Dialect, SQL: d.SQL, DSN: d.DSN}, nil
 }
 
 // dialectorOn is a dialector over d's open connection pool.

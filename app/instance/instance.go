@@ -86,6 +86,12 @@ func New(ctx context.Context, o Options) (*Instance, error) {
 		return nil, err
 	}
 	in.workers = append(in.workers, Worker{Name: "counts", Run: in.foldCounts})
+	if o.DB.Dialect == db.Postgres {
+		// Other instances on the same database hear of this one's
+		// changes at once instead of after their caches' TTL.
+		relay := events.NewRelay(in.Events, o.DB.SQL, o.DB.DSN, o.Logger)
+		in.workers = append(in.workers, Worker{Name: "notices", Run: relay.Run})
+	}
 	in.Web, err = web.New(deps)
 	if err != nil {
 		return nil, err

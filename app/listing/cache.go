@@ -4,6 +4,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/undersign/undersign/app/events"
 )
 
 // Entry is one cached answer: data for a page template (Value), or a ready
@@ -125,12 +127,13 @@ func (c *Cache) makeRoom(b *bucket) bool {
 }
 
 // Drop forgets every answer about the statement, and the answers that span
-// statements (kept under the empty slug).
+// statements (kept under the empty slug); events.AllStatements forgets
+// every answer.
 func (c *Cache) Drop(statementID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for slug, b := range c.buckets {
-		if b.statementID == statementID || b.statementID == 0 || slug == "" {
+		if statementID == events.AllStatements || b.statementID == statementID || b.statementID == 0 || slug == "" {
 			b.gen++
 			b.items = map[string]*item{}
 		}

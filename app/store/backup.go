@@ -113,7 +113,7 @@ func (s *Store) BackupSnapshot(ctx context.Context, fn func(tx *Store) error) er
 		opts.Isolation = sql.LevelRepeatableRead
 	}
 	return db.Normalize(s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: &db.DB{DB: tx, Dialect: s.db.Dialect, SQL: s.db.SQL}})
+		return fn(&Store{db: s.db.On(tx)})
 	}, opts))
 }
 

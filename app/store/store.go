@@ -55,6 +55,6 @@ func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx
 // Tx runs fn in one transaction with a store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return db.Normalize(s.conn(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: &db.DB{DB: tx, Dialect: s.db.Dialect, SQL: s.db.SQL}})
+		return fn(&Store{db: s.db.On(tx)})
 	}))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/undersign/undersign/app/events"
 	"github.com/undersign/undersign/models"
 )
 
@@ -71,10 +72,15 @@ func (sc *statementCache) put(id int64, slug, key string, e *statementEntry) {
 	sc.slugs[id] = slug
 }
 
-// drop forgets a statement's pages, as when its signatures changed.
+// drop forgets a statement's pages, as when its signatures changed, or
+// every page for events.AllStatements.
 func (sc *statementCache) drop(id int64) {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
+	if id == events.AllStatements {
+		sc.entries, sc.n = map[string]map[string]*statementEntry{}, 0
+		return
+	}
 	slug := sc.slugs[id]
 	sc.n -= len(sc.entries[slug])
 	delete(sc.entries, slug)
