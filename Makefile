@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test lint bench build fmt
+.PHONY: run test lint bench bench-smoke build fmt
 
 run: ## serve on http://localhost:8080 with an SQLite file in ./data
 	$(GO) run ./cmd/undersign serve
@@ -33,10 +33,18 @@ $(GOSEC):
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 BENCH_FLAGS ?=
 
+# BENCH_N (list sizes, e.g. 10000,100000), BENCH_DURATION (e.g. 30s) and
+# BENCH_CONNS scale both targets; the environment reaches the bench as is.
 bench: ## performance figures on PostgreSQL and SQLite (see README)
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/undersign ./cmd/undersign
 	$(GO) run ./cmd/undersign-bench -bin bin/undersign -db "$(BENCH_POSTGRES_URL)" $(BENCH_FLAGS)
 	$(GO) run ./cmd/undersign-bench -bin bin/undersign -db sqlite $(BENCH_FLAGS)
+
+bench-smoke: ## the bench in its short mode on both databases: fails on any error, not on speed (CI)
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/undersign ./cmd/undersign
+	$(GO) build -o bin/undersign-bench ./cmd/undersign-bench
+	bin/undersign-bench -short -bin bin/undersign -db "$(BENCH_POSTGRES_URL)" $(BENCH_FLAGS)
+	bin/undersign-bench -short -bin bin/undersign -db sqlite $(BENCH_FLAGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -17,8 +17,10 @@ type figures struct {
 	Throughput float64 // successful requests per second
 	P50, P99   time.Duration
 	Success    float64
+	Failed     uint64 // answers not as expected and transport errors
 	Codes      map[string]int
 	Errors     []string
+	PeakRSS    float64 // the server's peak RSS during the load, in MB; 0 when not sampled
 	Note       string
 }
 
@@ -33,6 +35,9 @@ func attack(name string, tr vegeta.Targeter, conns int, d time.Duration, ok func
 	var m vegeta.Metrics
 	var good uint64
 	for res := range a.Attack(tr, vegeta.Rate{Freq: 0}, d, name) {
+		if res.Code == 0 && res.Error == vegeta.ErrNoTargets.Error() {
+			continue // the targets ran out: the load ends, nothing was sent
+		}
 		m.Add(res)
 		if ok(res.Code) && res.Error == "" {
 			good++
@@ -40,7 +45,7 @@ func attack(name string, tr vegeta.Targeter, conns int, d time.Duration, ok func
 	}
 	m.Close()
 	f := figures{Name: name, Requests: m.Requests, P50: m.Latencies.P50, P99: m.Latencies.P99,
-		Codes: m.StatusCodes, Errors: m.Errors}
+		Failed: m.Requests - good, Codes: m.StatusCodes, Errors: m.Errors}
 	if m.Duration > 0 {
 		f.Throughput = float64(good) / (m.Duration + m.Wait).Seconds()
 	}

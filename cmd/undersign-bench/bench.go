@@ -24,13 +24,14 @@ const slug = "no-to-imperialist-invasion"
 
 // bench runs every scenario against one database.
 type bench struct {
-	o      options
-	dsn    string
-	d      *db.DB
-	srv    *server
-	st     *models.Statement
-	lines  []string
-	seeded int
+	o       options
+	dsn     string
+	dialect db.Dialect
+	d       *db.DB
+	srv     *server
+	st      *models.Statement
+	rows    []row // the final table
+	seeded  int
 }
 
 // limitsEnv raises the rate limits out of the load's way; they stay on,
@@ -44,10 +45,28 @@ var limitsEnv = []string{
 	"UNDERSIGN_CAPTCHA_RATE=100000000/1m",
 }
 
+// say prints a progress line.
 func (b *bench) say(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
-	fmt.Println(line)
-	b.lines = append(b.lines, line)
+	fmt.Printf(format+"\n", args...)
+}
+
+// measure runs one load scenario, sampling the server's peak RSS
+// meanwhile.
+func (b *bench) measure(name string, tr vegeta.Targeter, conns int, d time.Duration, ok func(code uint16) bool) figures {
+	ctx, stop := context.WithCancel(context.Background())
+	rss := b.srv.sampleRSS(ctx)
+	f := attack(name, tr, conns, d, ok)
+	stop()
+	f.PeakRSS = <-rss
+	return f
+}
+
+// record prints a load scenario's figures and adds them to the table; size
+// is the list's, 0 before the list is measured.
+func (b *bench) record(size int, f figures) *row {
+	b.say("%s", f)
+	b.rows = append(b.rows, loadRow(size, f))
+	return &b.rows[len(b.rows)-1]
 }
 
 func (b *bench) all(ctx context.Context) error {
@@ -73,6 +92,7 @@ func (b *bench) all(ctx context.Context) error {
 	time.Sleep(time.Second)
 	idle, _ := srv.rssMB()
 	b.say("memory: idle RSS %.1f MB", idle)
+	b.rows = append(b.rows, row{scenario: "idle", rssMB: idle})
 
 	steps := []func(context.Context) error{b.sign, b.confirm, b.approve}
 	for _, step := range steps {
@@ -103,6 +123,7 @@ func (b *bench) startup() error {
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	b.say("start-up to ready: %s (median of 3: %s)", ds[1].Round(time.Millisecond), durations(ds))
+	b.rows = append(b.rows, row{scenario: "start-up to ready (median of 3)", p50: ds[1], note: durations(ds)})
 	return nil
 }
 
@@ -133,13 +154,15 @@ func (b *bench) sign(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	n := int(b.o.duration.Seconds()) * 6000
+	n := perSecond(b.o.duration, 6000)
 	answers, err := seedCaptchas(ctx, b.d, n)
 	if err != nil {
 		return err
 	}
 	var before int64
-	b.d.Model(&models.Signature{}).Where("email LIKE ?", "sign-%.bench-sign.example").Count(&before)
+	if err := b.d.Model(&models.Signature{}).Where("email LIKE ?", "sign-%.bench-sign.example").Count(&before).Error; err != nil {
+		return err
+	}
 	var next atomic.Int64
 	cookie := br.cookieHeader()
 	tr := func(t *vegeta.Target) error {
@@ -158,15 +181,18 @@ func (b *bench) sign(ctx context.Context) error {
 			"Origin": {b.srv.base}, "X-Forwarded-For": {clientIP(i)}}
 		return nil
 	}
-	f := attack("sign (form POST, CAPTCHA, limits, tx)", tr, b.o.conns, b.o.duration, func(c uint16) bool { return c == http.StatusSeeOther })
+	f := b.measure("sign (form POST, CAPTCHA, limits, tx)", tr, b.o.conns, b.o.duration, func(c uint16) bool { return c == http.StatusSeeOther })
 	var after int64
-	b.d.Model(&models.Signature{}).Where("email LIKE ?", "sign-%.bench-sign.example").Count(&after)
+	if err := b.d.Model(&models.Signature{}).Where("email LIKE ?", "sign-%.bench-sign.example").Count(&after).Error; err != nil {
+		return err
+	}
 	acked := f.Codes["303"]
 	f.Note = fmt.Sprintf("acknowledged %d, rows %d", acked, after-before)
-	if int64(acked) != after-before {
+	mismatch := int64(acked) != after-before
+	if mismatch {
 		f.Note += "  MISMATCH"
 	}
-	b.say("%s", f)
+	b.record(0, f).mismatch = mismatch
 	return nil
 }
 
@@ -178,7 +204,7 @@ func (b *bench) confirm(ctx context.Context) error {
 		return err
 	}
 	d := b.o.duration / 3
-	tokens, err := seedUnconfirmed(ctx, b.d, b.st, int(d.Seconds())*6000)
+	tokens, err := seedUnconfirmed(ctx, b.d, b.st, perSecond(d, 6000))
 	if err != nil {
 		return err
 	}
@@ -194,7 +220,7 @@ func (b *bench) confirm(ctx context.Context) error {
 		t.Method, t.URL, t.Header, t.Body = http.MethodPost, b.srv.base+"/confirm/"+tokens[i], header, body
 		return nil
 	}
-	b.say("%s", attack("confirm (POST)", tr, b.o.conns, d, func(c uint16) bool { return c == http.StatusSeeOther }))
+	b.record(0, b.measure("confirm (POST)", tr, b.o.conns, d, func(c uint16) bool { return c == http.StatusSeeOther }))
 	return nil
 }
 
@@ -205,7 +231,7 @@ func (b *bench) approve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ids, err := seedPending(ctx, b.d, b.st, 1000+int((b.o.duration/3).Seconds())*2000)
+	ids, err := seedPending(ctx, b.d, b.st, 1000+perSecond(b.o.duration/3, 2000))
 	if err != nil {
 		return err
 	}
@@ -220,8 +246,18 @@ func (b *bench) approve(ctx context.Context) error {
 	}
 	took := time.Since(start)
 	var approved int64
-	b.d.Model(&models.Signature{}).Where("id IN ? AND status = ?", ids[:1000], models.StatusApproved).Count(&approved)
+	if err := b.d.Model(&models.Signature{}).Where("id IN ? AND status = ?", ids[:1000], models.StatusApproved).Count(&approved).Error; err != nil {
+		return err
+	}
 	b.say("%-34s %d rows approved in %s (answer %d)", "moderation bulk approve of 1,000", approved, took.Round(time.Millisecond), code)
+	r := row{scenario: "moderation bulk approve of 1,000", p50: took, requests: 1, load: true,
+		note: fmt.Sprintf("answer %d, %d rows approved", code, approved)}
+	if code != http.StatusSeeOther {
+		r.errors = 1
+	} else if approved != 1000 {
+		r.mismatch = true
+	}
+	b.rows = append(b.rows, r)
 
 	rest := ids[1000:]
 	var next atomic.Int64
@@ -237,7 +273,7 @@ func (b *bench) approve(ctx context.Context) error {
 		t.URL = fmt.Sprintf("%s/admin/s/%s/signatures/%d/decide", b.srv.base, slug, rest[i])
 		return nil
 	}
-	b.say("%s", attack("moderation approve (one per POST)", tr, 8, b.o.duration/3, func(c uint16) bool { return c == http.StatusSeeOther }))
+	b.record(0, b.measure("moderation approve (one per POST)", tr, 8, b.o.duration/3, func(c uint16) bool { return c == http.StatusSeeOther }))
 	return nil
 }
 
@@ -289,6 +325,8 @@ func (b *bench) atSize(ctx context.Context, n int) error {
 		}
 		b.say("--- %d approved signatures (seeded %d in %s, counts folded in %s)", n, n-b.seeded,
 			seeded.Round(time.Millisecond), folded.Round(time.Millisecond))
+		b.rows = append(b.rows, row{scenario: "seed approved signatures", size: n,
+			note: fmt.Sprintf("%d rows in %s, counts folded in %s", n-b.seeded, seeded.Round(time.Millisecond), folded.Round(time.Millisecond))})
 		b.seeded = n
 	}
 	d := b.o.duration / 3
@@ -296,18 +334,34 @@ func (b *bench) atSize(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
+	first := len(b.rows)
 	rctx, stop := context.WithCancel(ctx)
 	rss := b.srv.sampleRSS(rctx)
 	for _, kind := range []string{"cursor", "country", "type", "search"} {
-		b.say("%s", attack("public list uncached, "+kind, getTargeter(b.srv.base, listPaths(cursors, kind)), b.o.conns, d/2, is2xx))
+		b.record(n, b.measure("public list uncached, "+kind, getTargeter(b.srv.base, listPaths(cursors, kind)), b.o.conns, d/2, is2xx))
 	}
-	b.say("%s", attack("embed page (cached)", getTargeter(b.srv.base, []string{"/embed/" + slug}), b.o.conns, d, is2xx))
-	b.say("%s", attack("widget JSON (cached)", getTargeter(b.srv.base, []string{"/api/v1/statements/" + slug + "/signatories"}), b.o.conns, d, is2xx))
-	b.say("%s", attack("badge SVG (cached)", getTargeter(b.srv.base, []string{"/badge/" + slug + ".svg"}), b.o.conns, d, is2xx))
-	b.say("%s", attack("statement page (cached)", getTargeter(b.srv.base, []string{"/s/" + slug}), b.o.conns, d, is2xx))
+	for _, c := range []struct{ name, path string }{
+		{"embed page (cached)", "/embed/" + slug},
+		{"widget JSON (cached)", "/api/v1/statements/" + slug + "/signatories"},
+		{"badge SVG (cached)", "/badge/" + slug + ".svg"},
+		{"statement page (cached)", "/s/" + slug},
+	} {
+		b.record(n, b.measure(c.name, getTargeter(b.srv.base, []string{c.path}), b.o.conns, d, is2xx))
+	}
 	stop()
-	b.say("memory at %d: peak RSS under load %.1f MB", n, <-rss)
+	peak := <-rss
+	for _, r := range b.rows[first:] {
+		peak = max(peak, r.rssMB) // the scenarios' samples count too
+	}
+	b.say("memory at %d: peak RSS under load %.1f MB", n, peak)
+	b.rows = append(b.rows, row{scenario: "peak RSS under the list loads", size: n, rssMB: peak})
 	return nil
+}
+
+// perSecond is how many items a load of d may use at rate per second (at
+// least 100), so that its targets outlast it.
+func perSecond(d time.Duration, rate int) int {
+	return max(int(d.Seconds()*float64(rate)), 100)
 }
 
 // listPaths are distinct list requests of one kind (so the short cache

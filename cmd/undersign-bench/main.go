@@ -5,46 +5,38 @@
 //	go build -o bin/undersign ./cmd/undersign
 //	go run ./cmd/undersign-bench -bin bin/undersign -db postgres://postgres@127.0.0.1:5432/postgres
 //	go run ./cmd/undersign-bench -bin bin/undersign -db sqlite
+//
+// BENCH_N (list sizes, "10000,100000"), BENCH_DURATION and BENCH_CONNS
+// scale a run, as -sizes, -duration and -connections do (a flag wins).
+// -short (BENCH_SHORT=1) is the smoke test CI runs: a small list and a
+// few seconds of load, failing when any request failed. Every run ends
+// with one table of the figures, and fails when the sign load's
+// acknowledged submissions and stored rows differ.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/undersign/undersign/app/db"
 )
 
-type options struct {
-	bin      string
-	dbURL    string
-	sizes    []int
-	duration time.Duration
-	conns    int
-	work     string
-}
-
 func main() {
-	var o options
-	var sizes string
-	flag.StringVar(&o.bin, "bin", "bin/undersign", "the undersign binary to measure")
-	flag.StringVar(&o.dbURL, "db", "sqlite", `"sqlite", or a postgres:// URL of a server where the bench may create a database`)
-	flag.StringVar(&sizes, "sizes", "10000,100000,1000000", "numbers of approved signatures to measure the public list at")
-	flag.DurationVar(&o.duration, "duration", 30*time.Second, "length of the sign load; other scenarios run a third of it")
-	flag.IntVar(&o.conns, "connections", 32, "concurrent connections of the load driver")
-	flag.Parse()
-	for _, s := range strings.Split(sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 {
-			fatal(fmt.Errorf("-sizes: %q is not a positive number", s))
-		}
-		o.sizes = append(o.sizes, n)
+	o, err := parseOptions(os.Args[1:], os.Getenv)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case errors.Is(err, errUsage):
+		os.Exit(2) // the flag package said what was wrong
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "undersign-bench:", err)
+		os.Exit(2)
 	}
 	work, err := os.MkdirTemp("", "undersign-bench-")
 	if err != nil {
@@ -68,9 +60,14 @@ func run(ctx context.Context, o options) error {
 	}
 	defer drop()
 	dialect := db.DialectOf(dsn)
-	fmt.Printf("undersign-bench: %s, %d connections, sign load %s, logs in %s\n", dialect, o.conns, o.duration, o.work)
-	b := &bench{o: o, dsn: dsn}
-	return b.all(ctx)
+	b := &bench{o: o, dsn: dsn, dialect: dialect}
+	fmt.Printf("undersign-bench: %s\n", b.settings())
+	err = b.all(ctx)
+	b.table(os.Stdout)
+	if err != nil {
+		return err
+	}
+	return b.verdict()
 }
 
 // benchDatabase creates the database the bench measures and returns its
@@ -78,9 +75,14 @@ func run(ctx context.Context, o options) error {
 func benchDatabase(ctx context.Context, o options) (string, func(), error) {
 	if o.dbURL == "sqlite" {
 		path := filepath.Join(o.work, "bench.db")
-		return path, func() {}, nil
+		drop := func() {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				_ = os.Remove(path + suffix)
+			}
+		}
+		return path, drop, nil
 	}
-	name := fmt.Sprintf("undersign_bench_%d", time.Now().Unix())
+	name := fmt.Sprintf("undersign_bench_%d_%d", time.Now().Unix(), os.Getpid())
 	admin, err := db.Open(ctx, o.dbURL)
 	if err != nil {
 		return "", nil, err
