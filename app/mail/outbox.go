@@ -84,21 +84,44 @@ func (o *Outbox) Link(path string) string { return o.baseURL + path }
 // message is sent if and only if the transaction commits. The rendered
 // message is sealed: the database never holds a link's raw token in clear.
 func (o *Outbox) Enqueue(ctx context.Context, st *store.Store, msg Message) error {
-	r, err := o.Render(msg)
+	s, err := o.Seal(msg)
 	if err != nil {
 		return err
+	}
+	return o.EnqueueSealed(ctx, st, s)
+}
+
+// Sealed is a message rendered and sealed, ready to queue.
+type Sealed struct {
+	kind, to string
+	payload  []byte
+}
+
+// Seal renders and seals msg. Rendering costs more CPU than writing the
+// row: a caller that knows the message before its transaction seals it
+// first, so that the transaction does not wait on templates.
+func (o *Outbox) Seal(msg Message) (*Sealed, error) {
+	r, err := o.Render(msg)
+	if err != nil {
+		return nil, err
 	}
 	plain, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sealed, err := o.keys.Seal(plain)
 	if err != nil {
-		return fmt.Errorf("seal mail: %w", err)
+		return nil, fmt.Errorf("seal mail: %w", err)
 	}
+	return &Sealed{kind: msg.Template, to: msg.To, payload: sealed}, nil
+}
+
+// EnqueueSealed writes a sealed message to the outbox through st, as
+// Enqueue does.
+func (o *Outbox) EnqueueSealed(ctx context.Context, st *store.Store, s *Sealed) error {
 	now := o.now()
-	return st.InsertOutbox(ctx, &models.OutboxMessage{Kind: msg.Template, Recipient: msg.To,
-		Payload: sealed, Status: models.OutboxPending, NextAttemptAt: now, CreatedAt: now})
+	return st.InsertOutbox(ctx, &models.OutboxMessage{Kind: s.kind, Recipient: s.to,
+		Payload: s.payload, Status: models.OutboxPending, NextAttemptAt: now, CreatedAt: now})
 }
 
 // Wake tells this instance's worker that messages are waiting, so that it

@@ -166,9 +166,15 @@ func (s *Service) save(ctx context.Context, st *models.Statement, f *Form, sig *
 	token := keys.RandomToken(32)
 	hash, expires := keys.HashToken(token), now.Add(TokenTTL)
 	sig.TokenHash, sig.TokenExpiresAt = &hash, &expires
+	// The email of a new signature is rendered before the transaction, so
+	// that the transaction does not wait on its templates.
+	welcome, err := s.outbox.Seal(s.confirmMail(st, sig.Name, *sig.Email, sig.Lang, token, expires, false))
+	if err != nil {
+		return err
+	}
 	var outcome error
 	sent := false
-	err := s.store.Tx(ctx, func(tx *store.Store) error {
+	err = s.store.Tx(ctx, func(tx *store.Store) error {
 		outcome, sent = nil, false
 		ok, err := s.captcha.With(tx).Verify(ctx, f.CaptchaID, f.CaptchaAnswer)
 		if err != nil {
@@ -188,7 +194,7 @@ func (s *Service) save(ctx context.Context, st *models.Statement, f *Form, sig *
 			outcome = &LimitError{RetryAfter: retry}
 			return nil
 		}
-		sent, err = s.write(ctx, tx, st, sig, token, hash, expires, now)
+		sent, err = s.write(ctx, tx, st, sig, welcome, token, hash, expires, now)
 		return err
 	})
 	if err != nil {
@@ -204,7 +210,7 @@ func (s *Service) save(ctx context.Context, st *models.Statement, f *Form, sig *
 // whose address or organisation already signed creates no row; the
 // address may get its confirmation again. It tells whether it queued mail.
 func (s *Service) write(ctx context.Context, tx *store.Store, st *models.Statement, sig *models.Signature,
-	token, hash string, expires, now time.Time) (bool, error) {
+	welcome *mail.Sealed, token, hash string, expires, now time.Time) (bool, error) {
 	taken := false
 	if sig.Kind == models.KindOrganisation {
 		var err error
@@ -218,7 +224,7 @@ func (s *Service) write(ctx context.Context, tx *store.Store, st *models.Stateme
 			return false, err
 		}
 		if inserted {
-			return true, s.enqueueConfirm(ctx, tx, st, sig.Name, *sig.Email, sig.Lang, token, expires, false)
+			return true, s.outbox.EnqueueSealed(ctx, tx, welcome)
 		}
 	}
 	// The address (or the organisation) already signed: the address may
@@ -256,9 +262,14 @@ type ConfirmMail struct {
 
 func (s *Service) enqueueConfirm(ctx context.Context, tx *store.Store, st *models.Statement, name, email, lang, token string,
 	expires time.Time, confirmed bool) error {
-	return s.outbox.Enqueue(ctx, tx, mail.Message{To: email, Template: "confirm", Lang: lang, Data: ConfirmMail{
+	return s.outbox.Enqueue(ctx, tx, s.confirmMail(st, name, email, lang, token, expires, confirmed))
+}
+
+// confirmMail is the email that asks to confirm (or withdraw) a signature.
+func (s *Service) confirmMail(st *models.Statement, name, email, lang, token string, expires time.Time, confirmed bool) mail.Message {
+	return mail.Message{To: email, Template: "confirm", Lang: lang, Data: ConfirmMail{
 		Name: name, StatementTitle: st.Title, ExpiresAt: expires, Confirmed: confirmed,
-		ConfirmURL: s.outbox.Link("/confirm/" + token), WithdrawURL: s.outbox.Link("/withdraw/" + token)}})
+		ConfirmURL: s.outbox.Link("/confirm/" + token), WithdrawURL: s.outbox.Link("/withdraw/" + token)}}
 }
 
 // Ticket is a signature found by its token, with its statement.
