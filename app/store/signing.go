@@ -4,19 +4,38 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/undersign/undersign/app/db"
 	"github.com/undersign/undersign/models"
 )
 
 // NameTaken tells whether an organisation with the normalised name already
 // signed the statement, pending or approved.
+//
+// On PostgreSQL the query is planned anew on every call (pgx's exec mode
+// instead of its statement cache). A cached generic plan is made once per
+// connection: made while a new statement's table held a few rows, it was a
+// sequential scan, and it stayed one while a launch filled the table faster
+// than autovacuum analysed it. Each check then read the whole table: 3,000
+// buffers and 6 ms at 10,000 rows, most of the sign benchmark's database
+// CPU (docs/performance.md). Planning this one query costs microseconds.
 func (s *Store) NameTaken(ctx context.Context, statementID int64, nameNorm string) (bool, error) {
-	var ids []int64
-	err := s.conn(ctx).Model(&models.Signature{}).
-		Where("statement_id = ? AND name_norm = ? AND status IN ?", statementID, nameNorm,
-			[]models.SignatureStatus{models.StatusPending, models.StatusApproved}).
-		Limit(1).Pluck("id", &ids).Error
-	return len(ids) > 0, db.Normalize(err)
+	const q = "SELECT 1 FROM signatures WHERE statement_id = ? AND name_norm = ? AND status IN (?, ?) LIMIT 1"
+	args := []any{statementID, nameNorm, models.StatusPending, models.StatusApproved}
+	if s.Dialect() == db.Postgres {
+		rows, err := s.conn(ctx).Statement.ConnPool.QueryContext(ctx, db.Placeholders(q),
+			append([]any{pgx.QueryExecModeExec}, args...)...)
+		if err != nil {
+			return false, db.Normalize(err)
+		}
+		defer rows.Close()
+		found := rows.Next()
+		return found, db.Normalize(rows.Err())
+	}
+	var n []int
+	err := s.conn(ctx).Raw(q, args...).Scan(&n).Error
+	return len(n) > 0, db.Normalize(err)
 }
 
 // TokenRenewal is a new confirmation token for an existing signature,
