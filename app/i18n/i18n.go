@@ -111,6 +111,10 @@ type Locale struct {
 	Tag     language.Tag
 	loc     *goi18n.Localizer
 	printer *message.Printer
+	// plain keeps the messages T found without arguments: go-i18n
+	// executes a template per call, the most part of a list page's CPU.
+	// Messages are embedded and never change while the process runs.
+	plain sync.Map // id -> string
 }
 
 // Code is the BCP 47 code, for <html lang> and ?lang=.
@@ -130,6 +134,18 @@ func (l *Locale) Dir() string {
 // the message's {{.Name}} fields; a "Count" selects the plural form. A
 // missing message returns the id, which a test keeps from happening.
 func (l *Locale) T(id string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := l.plain.Load(id); ok {
+			return s.(string)
+		}
+		s := l.localize(id)
+		l.plain.Store(id, s)
+		return s
+	}
+	return l.localize(id, args...)
+}
+
+func (l *Locale) localize(id string, args ...any) string {
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
