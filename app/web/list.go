@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/url"
 	"sort"
 	"time"
@@ -20,7 +21,7 @@ type ListServices struct {
 
 // listViews are the templates the public-list handlers render.
 var listViews = []string{
-	"public/signatories", "public/signatories-embed", "partials/signatories-summary", "embed/signatories",
+	"public/signatories", "partials/list-charts", "public/signatories-embed", "partials/signatories-summary", "embed/signatories",
 }
 
 // Page sizes of the public list.
@@ -55,12 +56,17 @@ type signatoriesView struct {
 	HiddenText string
 	NextURL    string
 	FirstURL   string
-	Charts     []*barChart
-	CSVURL     string
-	JSONURL    string
-	FeedURL    string
-	EmbedURL   string
-	APIURL     string
+	Rows       []listRow
+	// CountryOptions and TypeOptions are the filters' choices.
+	CountryOptions, TypeOptions []filterOption
+	Charts                      template.HTML // partials/list-charts, rendered once per counts and locale
+	// VerifiedTitle and VerifiedShort explain the mark of a verified domain.
+	VerifiedTitle, VerifiedShort string
+	CSVURL                       string
+	JSONURL                      string
+	FeedURL                      string
+	EmbedURL                     string
+	APIURL                       string
 }
 
 // signatoriesPage is the full public list with search, filters, counts and
@@ -87,18 +93,34 @@ func (s *Server) signatoriesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	base := "/s/" + st.Slug
 	loc := s.locale(c)
+	view, err := s.signatoriesView(loc, st, q, c.Query("q"), page, counts, days)
+	if err != nil {
+		return err
+	}
+	v := s.page(c, loc.T("list.title", "Title", st.Title))
+	v.Description = view.TotalText + ": " + st.Title
+	v.NoIndex = q.Filtered() || q.After != nil
+	v.Data = view
+	return c.Render("public/signatories", v, "layouts/base")
+}
+
+// signatoriesView builds the page's data from the list's cached answers.
+func (s *Server) signatoriesView(loc *i18n.Locale, st *models.Statement, q listing.Query, search string,
+	page *listing.Page, counts *listing.Counts, days []listing.DayCount) (signatoriesView, error) {
+	base := "/s/" + st.Slug
+	decor, err := s.listDecor(loc, counts, days)
+	if err != nil {
+		return signatoriesView{}, err
+	}
 	view := signatoriesView{
-		localeView: localeView{loc}, Statement: st, Page: page, Counts: localCounts(loc, counts), Query: q,
-		SearchText: c.Query("q"), TotalText: signedText(loc, st, counts.Total),
+		localeView: localeView{loc}, Statement: st, Page: page, Counts: decor.Counts, Query: q,
+		SearchText: search, TotalText: signedText(loc, st, counts.Total),
+		Rows: listRows(loc, page.Items), Charts: decor.Charts,
+		CountryOptions: decor.CountryOptions, TypeOptions: decor.TypeOptions,
+		VerifiedTitle: loc.T("list.verified"), VerifiedShort: loc.T("list.verified_short"),
 		CSVURL: base + "/signatories.csv", JSONURL: base + "/signatories.json", FeedURL: base + "/feed.atom",
 		EmbedURL: base + "/embed", APIURL: "/api/v1/statements/" + st.Slug + "/signatories",
-	}
-	for _, ch := range []*barChart{dayChart(loc, days), countryChart(loc, view.Counts.Countries)} {
-		if ch != nil {
-			view.Charts = append(view.Charts, ch)
-		}
 	}
 	if page.Hidden {
 		view.HiddenText = hiddenText(loc, *st.EmbargoUntil)
@@ -112,11 +134,7 @@ func (s *Server) signatoriesPage(c *fiber.Ctx) error {
 	if q.After != nil {
 		view.FirstURL = listURL(base, q, "")
 	}
-	v := s.page(c, loc.T("list.title", "Title", st.Title))
-	v.Description = view.TotalText + ": " + st.Title
-	v.NoIndex = q.Filtered() || q.After != nil
-	v.Data = view
-	return c.Render("public/signatories", v, "layouts/base")
+	return view, nil
 }
 
 func matchText(loc *i18n.Locale, p *listing.Page) string {

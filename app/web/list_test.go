@@ -442,8 +442,9 @@ func TestSearchFiltersAndCounts(t *testing.T) {
 			t.Error("list page shows a contact person who chose not to be shown, or an email")
 		}
 		if body := e.get(listPage+"?q=alpha&country=FR", 200).Body; !strings.Contains(body, "2 signatories match") ||
-			strings.Contains(body, "Gamma Media") || !strings.Contains(body, `value="alpha"`) {
-			t.Error("filtered list page: wrong matches or the search is not kept in the form")
+			strings.Contains(body, "Gamma Media") || !strings.Contains(body, `value="alpha"`) ||
+			!strings.Contains(body, `<option value="FR" selected>France (2)</option>`) {
+			t.Error("filtered list page: wrong matches, or the search and country are not kept in the form")
 		}
 	})
 }

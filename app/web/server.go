@@ -60,7 +60,10 @@ type Server struct {
 	proxies  trustedProxies
 	// stmtCache keeps rendered statement pages (statement_cache.go).
 	stmtCache *statementCache
-	i18n      *i18n.Catalog
+	// decors keeps the signatories page's localised counts and charts
+	// (list_decor.go).
+	decors decorCache
+	i18n   *i18n.Catalog
 
 	sign  SignServices
 	admin AdminServices
