@@ -158,7 +158,7 @@ func chooseTranslation(origLang string, langs []store.TranslationLang, explicit 
 
 // publicStatement loads the statement named by :slug, hiding drafts.
 func (s *Server) publicStatement(c *fiber.Ctx) (*models.Statement, error) {
-	st, err := s.store.StatementBySlug(c.UserContext(), c.Params("slug"))
+	st, err := s.statements.bySlug(c.UserContext(), c.Params("slug"))
 	if errors.Is(err, db.ErrNotFound) || (err == nil && !st.IsPublic()) {
 		return nil, errNotFound
 	}

@@ -60,6 +60,8 @@ type Server struct {
 	proxies  trustedProxies
 	// stmtCache keeps rendered statement pages (statement_cache.go).
 	stmtCache *statementCache
+	// statements finds public statements by slug (statement_lookup.go).
+	statements *statementLookup
 	// decors keeps the signatories page's localised counts and charts
 	// (list_decor.go).
 	decors decorCache
@@ -81,8 +83,10 @@ func New(d Deps) (*Server, error) {
 		migr: d.Migrations, metrics: d.Metrics, views: engine, i18n: i18n.MustLoad(), proxies: parseTrustedProxies(d.Config.TrustedProxies),
 		sign: d.Sign, admin: d.Admin, list: d.List}
 	s.stmtCache = newStatementCache()
+	s.statements = newStatementLookup(d.Store)
 	if d.Events != nil {
 		d.Events.OnSignaturesChanged(s.stmtCache.drop)
+		d.Events.OnSignaturesChanged(s.statements.drop)
 	}
 	s.app = fiber.New(s.fiberConfig())
 	s.routes()
