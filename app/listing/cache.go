@@ -78,10 +78,10 @@ func (c *Cache) Fill(slug, key string, build Builder) (*Entry, error) {
 	// The few per-statement aggregates every page needs are always kept:
 	// varied queries filling the bucket must not make every page rebuild
 	// its counts and charts.
-	shared := key == "data:counts" || strings.HasPrefix(key, "data:daily:") || c.makeRoom(b)
-	if shared {
-		b.items[key] = it
+	if !aggregate(key) {
+		c.makeRoom(b)
 	}
+	b.items[key] = it
 	gen := b.gen
 	c.mu.Unlock()
 
@@ -92,16 +92,14 @@ func (c *Cache) Fill(slug, key string, build Builder) (*Entry, error) {
 	if id != 0 {
 		b.statementID = id
 	}
-	if shared {
-		// An invalidation during the build means the answer may predate
-		// the change: hand it to the requests that waited, keep it not.
-		if err != nil || b.gen != gen {
-			if b.items[key] == it {
-				delete(b.items, key)
-			}
-		} else {
-			it.expires = c.now().Add(c.ttl)
+	// An invalidation during the build means the answer may predate the
+	// change: hand it to the requests that waited, keep it not.
+	if err != nil || b.gen != gen {
+		if b.items[key] == it {
+			delete(b.items, key)
 		}
+	} else {
+		it.expires = c.now().Add(c.ttl)
 	}
 	if len(b.items) == 0 && b.statementID == 0 && c.buckets[slug] == b {
 		delete(c.buckets, slug) // an unknown slug leaves nothing behind
@@ -111,11 +109,21 @@ func (c *Cache) Fill(slug, key string, build Builder) (*Entry, error) {
 	return e, err
 }
 
-// makeRoom tells whether the bucket may take one more item, dropping
-// expired ones when it is full.
-func (c *Cache) makeRoom(b *bucket) bool {
+// aggregate tells the keys of the few per-statement answers every page
+// needs (counts, daily figures): they are always kept, so that varied
+// queries filling the bucket never make every page rebuild them.
+func aggregate(key string) bool {
+	return key == "data:counts" || strings.HasPrefix(key, "data:daily:")
+}
+
+// makeRoom makes room for one more item in a full bucket: it drops the
+// expired items, or else one other item at random (map order). A flood of
+// distinct queries then only evicts at random, and a page asked for often
+// is kept again at its next request; refusing to keep new answers instead
+// let such a flood switch the cache off for every page.
+func (c *Cache) makeRoom(b *bucket) {
 	if len(b.items) < c.maxPerKey {
-		return true
+		return
 	}
 	now := c.now()
 	for k, it := range b.items {
@@ -123,7 +131,14 @@ func (c *Cache) makeRoom(b *bucket) bool {
 			delete(b.items, k)
 		}
 	}
-	return len(b.items) < c.maxPerKey
+	for k := range b.items {
+		if len(b.items) < c.maxPerKey {
+			return
+		}
+		if !aggregate(k) {
+			delete(b.items, k)
+		}
+	}
 }
 
 // Drop forgets every answer about the statement, and the answers that span

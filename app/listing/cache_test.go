@@ -162,3 +162,23 @@ func TestAggregatesStayWhenTheBucketIsFull(t *testing.T) {
 		t.Errorf("aggregates built %d times, want once each", builds)
 	}
 }
+
+// A flood of distinct queries cannot switch the cache off: a page asked
+// again after it is kept again.
+func TestAHotPageIsKeptAfterAFloodOfQueries(t *testing.T) {
+	c := NewCache(time.Minute)
+	c.maxPerKey = 3
+	for i := range 10 {
+		_, _ = c.Fill("s", "flood:"+strconv.Itoa(i), func() (int64, *Entry, error) { return 1, &Entry{}, nil })
+	}
+	builds := 0
+	for range 3 {
+		_, _ = c.Fill("s", "embed", func() (int64, *Entry, error) { builds++; return 1, &Entry{}, nil })
+	}
+	if builds != 1 {
+		t.Errorf("the page was built %d times, want once", builds)
+	}
+	if n := len(c.buckets["s"].items); n > 3 {
+		t.Errorf("%d items kept, want at most 3", n)
+	}
+}
