@@ -81,9 +81,23 @@ func (s *Store) PublicSignatories(ctx context.Context, f PublicFilter) ([]Public
 	if f.AfterID > 0 {
 		q = q.Where("(approved_at, id) < (?, ?)", f.AfterAt, f.AfterID)
 	}
+	rows, err := q.Order("approved_at DESC, id DESC").Limit(f.Limit).Rows()
+	if err != nil {
+		return nil, db.Normalize(err)
+	}
+	defer rows.Close()
+	// Scanned by hand: GORM's reflective Scan was two fifths of a list
+	// page's CPU.
 	out := make([]PublicSignatory, 0, f.Limit)
-	err := q.Order("approved_at DESC, id DESC").Limit(f.Limit).Scan(&out).Error
-	return out, db.Normalize(err)
+	for rows.Next() {
+		var p PublicSignatory
+		if err := rows.Scan(&p.ID, &p.Kind, &p.Name, &p.Website, &p.OrgType, &p.Country, &p.City, &p.Affiliation,
+			&p.DomainVerified, &p.ApprovedAt, &p.ContactName, &p.ContactRole); err != nil {
+			return nil, db.Normalize(err)
+		}
+		out = append(out, p)
+	}
+	return out, db.Normalize(rows.Err())
 }
 
 // CountPublicSignatories counts the approved signatures the filter
