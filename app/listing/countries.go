@@ -1,6 +1,10 @@
 package listing
 
-import "github.com/undersign/undersign/app/signing"
+import (
+	"sync"
+
+	"github.com/undersign/undersign/app/signing"
+)
 
 // Country is a country as the public list shows it.
 type Country struct {
@@ -12,12 +16,21 @@ type Country struct {
 // CountryOf describes a country code with the sign form's English name; an
 // unknown code keeps itself as name and has no flag.
 func CountryOf(code string) Country {
-	name := signing.CountryName(code)
-	if name == code {
-		return Country{Code: code, Name: code}
+	if c, ok := known()[code]; ok {
+		return c
 	}
-	return Country{Code: code, Name: name, Flag: flag(code)}
+	return Country{Code: code, Name: code}
 }
+
+// known are the sign form's countries, described once: every row of every
+// list page asks.
+var known = sync.OnceValue(func() map[string]Country {
+	m := map[string]Country{}
+	for _, c := range signing.Countries() {
+		m[c.Code] = Country{Code: c.Code, Name: signing.CountryName(c.Code), Flag: flag(c.Code)}
+	}
+	return m
+})
 
 func flag(code string) string {
 	if len(code) != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z' {

@@ -62,7 +62,7 @@ type Signatory struct {
 
 func signatoryOf(p store.PublicSignatory) Signatory {
 	s := Signatory{
-		ID: p.ID, Kind: p.Kind, Name: CleanText(p.Name), Website: SafeWebsite(p.Website),
+		ID: p.ID, Kind: p.Kind, Name: CleanText(p.Name),
 		Type: CleanText(p.OrgType), TypeLabel: CleanText(signing.OrgTypeLabel(p.OrgType)), Country: CountryOf(p.Country), City: CleanText(p.City),
 		Affiliation: CleanText(p.Affiliation), DomainVerified: p.DomainVerified, ApprovedAt: p.ApprovedAt.UTC(),
 		ContactRole: CleanText(p.ContactRole),
@@ -73,9 +73,7 @@ func signatoryOf(p store.PublicSignatory) Signatory {
 	if s.ContactName == "" {
 		s.ContactRole = ""
 	}
-	if s.Website != "" {
-		s.WebsiteHost = WebsiteHost(s.Website)
-	}
+	s.Website, s.WebsiteHost = safeWebsiteHost(p.Website)
 	return s
 }
 

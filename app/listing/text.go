@@ -49,20 +49,30 @@ func dropRune(r rune) bool {
 // link, or "" when it is anything else (javascript:, data:, relative,
 // malformed): such values are not shown at all.
 func SafeWebsite(raw string) string {
+	safe, _ := safeWebsiteHost(raw)
+	return safe
+}
+
+// safeWebsiteHost is SafeWebsite and WebsiteHost from one parse of raw.
+func safeWebsiteHost(raw string) (safe, host string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || len(raw) > 2048 {
-		return ""
+		return "", ""
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return ""
+		return "", ""
 	}
 	for _, r := range raw {
 		if r <= ' ' || r == 0x7f || dropRune(r) {
-			return ""
+			return "", ""
 		}
 	}
-	return markupSafeURL.Replace(u.String())
+	safe = markupSafeURL.Replace(u.String())
+	if host = strings.TrimPrefix(u.Hostname(), "www."); markupSafeURL.Replace(host) != host {
+		host = ""
+	}
+	return safe, host
 }
 
 // markupSafeURL percent-encodes the characters that mean something to HTML
