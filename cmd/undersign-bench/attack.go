@@ -27,14 +27,27 @@ type figures struct {
 // attack sends targets from tr over conns connections as fast as they are
 // answered, for d, and returns the figures.
 func attack(name string, tr vegeta.Targeter, conns int, d time.Duration, ok func(code uint16) bool) figures {
+	return attackAt(name, tr, conns, 0, d, ok)
+}
+
+// attackAt sends targets from tr at rate per second (0: as fast as they
+// are answered) for d. At a fixed rate the load is open: requests leave on
+// time whether or not earlier ones were answered (up to 4 workers per
+// connection wait for one), so p99 is the latency a visitor sees at that
+// rate, not the queue of a saturated closed loop.
+func attackAt(name string, tr vegeta.Targeter, conns, rate int, d time.Duration, ok func(code uint16) bool) figures {
+	workers := uint64(conns) // #nosec G115 -- small positive
+	if rate > 0 {
+		workers *= 4
+	}
 	a := vegeta.NewAttacker(
 		vegeta.Connections(conns), vegeta.MaxConnections(conns),
-		vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(uint64(conns)), // #nosec G115 -- small positive
+		vegeta.Workers(uint64(conns)), vegeta.MaxWorkers(workers), // #nosec G115 -- small positive
 		vegeta.Redirects(vegeta.NoFollow), vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second),
 	)
 	var m vegeta.Metrics
 	var good uint64
-	for res := range a.Attack(tr, vegeta.Rate{Freq: 0}, d, name) {
+	for res := range a.Attack(tr, vegeta.Rate{Freq: rate, Per: time.Second}, d, name) {
 		if res.Code == 0 && res.Error == vegeta.ErrNoTargets.Error() {
 			continue // the targets ran out: the load ends, nothing was sent
 		}
