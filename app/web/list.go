@@ -57,8 +57,8 @@ type signatoriesView struct {
 	NextURL    string
 	FirstURL   string
 	Rows       []listRow
-	// CountryOptions and TypeOptions are the filters' choices.
-	CountryOptions, TypeOptions []filterOption
+	// CountryOptions and TypeOptions are the filters' <option>s.
+	CountryOptions, TypeOptions template.HTML
 	Charts                      template.HTML // partials/list-charts, rendered once per counts and locale
 	// VerifiedTitle and VerifiedShort explain the mark of a verified domain.
 	VerifiedTitle, VerifiedShort string
@@ -117,7 +117,7 @@ func (s *Server) signatoriesView(loc *i18n.Locale, st *models.Statement, q listi
 		localeView: localeView{loc}, Statement: st, Page: page, Counts: decor.Counts, Query: q,
 		SearchText: search, TotalText: signedText(loc, st, counts.Total),
 		Rows: listRows(loc, page.Items), Charts: decor.Charts,
-		CountryOptions: decor.CountryOptions, TypeOptions: decor.TypeOptions,
+		CountryOptions: optionsHTML(decor.CountryOptions, q.Country), TypeOptions: optionsHTML(decor.TypeOptions, q.Type),
 		VerifiedTitle: loc.T("list.verified"), VerifiedShort: loc.T("list.verified_short"),
 		CSVURL: base + "/signatories.csv", JSONURL: base + "/signatories.json", FeedURL: base + "/feed.atom",
 		EmbedURL: base + "/embed", APIURL: "/api/v1/statements/" + st.Slug + "/signatories",
