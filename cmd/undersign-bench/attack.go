@@ -24,12 +24,6 @@ type figures struct {
 	Note       string
 }
 
-// attack sends targets from tr over conns connections as fast as they are
-// answered, for d, and returns the figures.
-func attack(name string, tr vegeta.Targeter, conns int, d time.Duration, ok func(code uint16) bool) figures {
-	return attackAt(name, tr, conns, 0, d, ok)
-}
-
 // attackAt sends targets from tr at rate per second (0: as fast as they
 // are answered) for d. At a fixed rate the load is open: requests leave on
 // time whether or not earlier ones were answered (up to 4 workers per
