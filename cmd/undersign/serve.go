@@ -39,6 +39,9 @@ func serve(cmd *cobra.Command, noMigrate bool) error {
 		return err
 	}
 	defer e.close()
+	logs := newLogBuffer(os.Stderr, 100*time.Millisecond)
+	defer logs.Close()
+	e.log = newLogger(e.cfg, logs)
 	ctx := cmd.Context()
 	if err := migrateOrCheck(ctx, e, noMigrate); err != nil {
 		return err
