@@ -152,7 +152,7 @@ type apiSignatory struct {
 	Affiliation    string      `json:"affiliation"`
 	Website        string      `json:"website"`
 	DomainVerified bool        `json:"domain_verified"`
-	ApprovedAt     time.Time   `json:"approved_at"`
+	ApprovedAt     string      `json:"approved_at"` // RFC 3339, as time.Time would write it, without its reflective marshaller
 	Contact        *apiContact `json:"contact,omitempty"`
 }
 
@@ -165,7 +165,7 @@ func apiSignatoryOf(sig listing.Signatory) apiSignatory {
 	a := apiSignatory{
 		ID: sig.ID, Name: sig.Name, Kind: sig.Kind, Type: sig.Type, TypeLabel: sig.TypeLabel, Country: sig.Country.Code,
 		CountryName: sig.Country.Name, City: sig.City, Affiliation: sig.Affiliation, Website: sig.Website,
-		DomainVerified: sig.DomainVerified, ApprovedAt: sig.ApprovedAt,
+		DomainVerified: sig.DomainVerified, ApprovedAt: sig.ApprovedAt.Format(time.RFC3339Nano),
 	}
 	if sig.ContactName != "" {
 		a.Contact = &apiContact{Name: sig.ContactName, Role: sig.ContactRole}
