@@ -192,17 +192,23 @@ func (s *Server) apiSignatories(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, err
 		}
-		out := apiSignatoryPage{Items: make([]apiSignatory, 0, len(page.Items)), Total: page.Total,
-			TotalExact: page.TotalExact, ListHidden: page.Hidden}
-		for _, sig := range page.Items {
-			out.Items = append(out.Items, apiSignatoryOf(sig))
-		}
-		if page.Next != nil {
-			next := page.Next.Encode()
-			out.NextCursor = &next
-		}
-		return jsonEntry(out)
+		return jsonEntry(apiPageOf(page))
 	})
+}
+
+// apiPageOf is a page of the list as the API (and the script widget)
+// reads it.
+func apiPageOf(page *listing.Page) apiSignatoryPage {
+	out := apiSignatoryPage{Items: make([]apiSignatory, 0, len(page.Items)), Total: page.Total,
+		TotalExact: page.TotalExact, ListHidden: page.Hidden}
+	for _, sig := range page.Items {
+		out.Items = append(out.Items, apiSignatoryOf(sig))
+	}
+	if page.Next != nil {
+		next := page.Next.Encode()
+		out.NextCursor = &next
+	}
+	return out
 }
 
 // jsonEntry encodes v as a ready JSON response. encoding/json escapes <, >

@@ -127,16 +127,7 @@ func BenchmarkSignatoriesPage(b *testing.B) {
 // benchWidgetJSON encodes a page as apiSignatories does when it fills
 // its cache entry, ETag included.
 func benchWidgetJSON(page *listing.Page) (*listing.Entry, error) {
-	out := apiSignatoryPage{Items: make([]apiSignatory, 0, len(page.Items)), Total: page.Total,
-		TotalExact: page.TotalExact, ListHidden: page.Hidden}
-	for _, sig := range page.Items {
-		out.Items = append(out.Items, apiSignatoryOf(sig))
-	}
-	if page.Next != nil {
-		next := page.Next.Encode()
-		out.NextCursor = &next
-	}
-	e, err := jsonEntry(out)
+	e, err := jsonEntry(apiPageOf(page))
 	if err == nil {
 		e.ETag = etagOf(e.Body)
 	}
