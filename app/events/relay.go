@@ -69,8 +69,13 @@ func (r *Relay) Run(ctx context.Context) {
 		ReconnectDelay: time.Second,
 	}
 	l.Handle(Channel, r)
-	go func() { _ = l.Listen(ctx) }()
+	listening := make(chan struct{})
+	go func() {
+		defer close(listening)
+		_ = l.Listen(ctx)
+	}()
 	r.send(ctx)
+	<-listening
 }
 
 // send NOTIFYs the queued changes, each statement once per interval.

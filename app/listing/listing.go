@@ -73,7 +73,7 @@ func signatoryOf(p store.PublicSignatory) Signatory {
 	if s.ContactName == "" {
 		s.ContactRole = ""
 	}
-	s.Website, s.WebsiteHost = safeWebsiteHost(p.Website)
+	s.Website, s.WebsiteHost = SafeWebsite(p.Website)
 	return s
 }
 

@@ -47,14 +47,9 @@ func dropRune(r rune) bool {
 
 // SafeWebsite returns the website as an absolute http(s) URL fit for a
 // link, or "" when it is anything else (javascript:, data:, relative,
-// malformed): such values are not shown at all.
-func SafeWebsite(raw string) string {
-	safe, _ := safeWebsiteHost(raw)
-	return safe
-}
-
-// safeWebsiteHost is SafeWebsite and WebsiteHost from one parse of raw.
-func safeWebsiteHost(raw string) (safe, host string) {
+// malformed): such values are not shown at all. host is the website's host
+// for display, without "www.".
+func SafeWebsite(raw string) (safe, host string) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" || len(raw) > 2048 {
 		return "", ""
@@ -79,15 +74,6 @@ func safeWebsiteHost(raw string) (safe, host string) {
 // or a script, so a published website is inert even where a consumer of the
 // API forgets to escape it. They are never needed unencoded in an http URL.
 var markupSafeURL = strings.NewReplacer(`"`, "%22", "'", "%27", "<", "%3C", ">", "%3E", "`", "%60", `\`, "%5C")
-
-// WebsiteHost is the host of a safe website, for display.
-func WebsiteHost(safe string) string {
-	u, err := url.Parse(safe)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimPrefix(u.Hostname(), "www.")
-}
 
 // NormalizeSearch folds a visitor's search the way the sign form folds
 // names into name_norm (case, compatibility forms, punctuation, spacing), so

@@ -47,8 +47,6 @@ func (s *Server) listRoutes(app *fiber.App) {
 type signatoriesView struct {
 	localeView
 	Statement  *models.Statement
-	Page       *listing.Page
-	Counts     *listing.Counts
 	Query      listing.Query
 	SearchText string // the search as typed, to show back in the form
 	TotalText  string
@@ -114,7 +112,7 @@ func (s *Server) signatoriesView(loc *i18n.Locale, st *models.Statement, q listi
 		return signatoriesView{}, err
 	}
 	view := signatoriesView{
-		localeView: localeView{loc}, Statement: st, Page: page, Counts: decor.Counts, Query: q,
+		localeView: localeView{loc}, Statement: st, Query: q,
 		SearchText: search, TotalText: signedText(loc, st, counts.Total),
 		Rows: listRows(loc, page.Items), Charts: decor.Charts,
 		CountryOptions: optionsHTML(decor.CountryOptions, q.Country), TypeOptions: optionsHTML(decor.TypeOptions, q.Type),

@@ -35,8 +35,7 @@ func benchListPage() *listing.Page {
 			Country: listing.CountryOf(countries[i%len(countries)]), DomainVerified: i%3 == 0,
 			ApprovedAt: at.Add(-time.Duration(i) * time.Hour)}
 		if i%2 == 0 {
-			sig.Website = fmt.Sprintf("https://org%d.example/", i)
-			sig.WebsiteHost = listing.WebsiteHost(sig.Website)
+			sig.Website, sig.WebsiteHost = listing.SafeWebsite(fmt.Sprintf("https://org%d.example/", i))
 		}
 		if i%4 == 0 {
 			sig.City = "Berlin"

@@ -17,7 +17,6 @@ import (
 // a page's CPU. They are kept per (counts, daily figures, locale): a new
 // answer of the list cache is a new key.
 type listDecor struct {
-	Counts *listing.Counts
 	// CountryOptions and TypeOptions are the filters' choices, "Name (N)".
 	CountryOptions, TypeOptions []filterOption
 	Charts                      template.HTML
@@ -78,15 +77,16 @@ func (s *Server) listDecor(loc *i18n.Locale, counts *listing.Counts, days []list
 	if d != nil {
 		return d, nil
 	}
-	d = &listDecor{Counts: localCounts(loc, counts)}
-	for _, c := range d.Counts.Countries {
+	local := localCounts(loc, counts)
+	d = &listDecor{}
+	for _, c := range local.Countries {
 		d.CountryOptions = append(d.CountryOptions, filterOption{c.Code, c.Name + " (" + loc.Num(c.N) + ")"})
 	}
-	for _, t := range d.Counts.Types {
+	for _, t := range local.Types {
 		d.TypeOptions = append(d.TypeOptions, filterOption{t.Type, t.Label + " (" + loc.Num(t.N) + ")"})
 	}
 	var charts []*barChart
-	for _, ch := range []*barChart{dayChart(loc, days), countryChart(loc, d.Counts.Countries)} {
+	for _, ch := range []*barChart{dayChart(loc, days), countryChart(loc, local.Countries)} {
 		if ch != nil {
 			charts = append(charts, ch)
 		}
